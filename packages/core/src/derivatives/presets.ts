@@ -1,0 +1,125 @@
+import { createHash } from "node:crypto";
+import { GalleryError } from "../errors.js";
+
+/** Output formats a derivative can be encoded in. */
+export type DerivativeFormat = "jpeg" | "webp" | "avif";
+
+/** MIME type per format. */
+export const FORMAT_MIME: Record<DerivativeFormat, string> = {
+  jpeg: "image/jpeg",
+  webp: "image/webp",
+  avif: "image/avif",
+};
+
+/** A named derivative size. */
+export interface DerivativePreset {
+  /** Name used in URLs and APIs (`thumb`, `medium`…). */
+  name: string;
+  /** Box width in pixels. */
+  width: number;
+  /** Box height in pixels. */
+  height: number;
+  /** Crop to fill the box exactly (around the centre) instead of fitting inside it. @default false */
+  crop: boolean;
+  /** Encoder quality 1–100. @default 82 */
+  quality: number;
+  /** Unsharp-mask sigma applied after resizing, or 0 for none. @default 0 */
+  sharpen: number;
+  /** Whether the preset is served. @default true */
+  enabled: boolean;
+}
+
+/** Version of the resize/encode code; bump it to regenerate every derivative. */
+export const PIPELINE_VERSION = 1;
+
+const box = (
+  name: string,
+  width: number,
+  height: number,
+  extra: Partial<DerivativePreset> = {},
+): DerivativePreset => ({
+  name,
+  width,
+  height,
+  crop: false,
+  quality: 82,
+  sharpen: 0,
+  enabled: true,
+  ...extra,
+});
+
+/** Piwigo's preset names and default boxes, smallest first. Outputs are never upscaled. */
+export const DEFAULT_PRESETS: readonly DerivativePreset[] = Object.freeze([
+  box("square", 120, 120, { crop: true }),
+  box("thumb", 144, 144),
+  box("2small", 240, 240),
+  box("xsmall", 432, 324),
+  box("small", 576, 432),
+  box("medium", 792, 594),
+  box("large", 1008, 756),
+  box("xlarge", 1224, 918),
+  box("xxlarge", 1656, 1242),
+  box("3xlarge", 2232, 1674, { enabled: false }),
+  box("4xlarge", 3000, 2250, { enabled: false }),
+]);
+
+/** Override of a preset in configuration: any field but the name. */
+export type PresetOverride = Partial<Omit<DerivativePreset, "name">>;
+
+/** Merge configured overrides and extra presets into the default list. */
+export function resolvePresets(
+  overrides: Record<string, PresetOverride> = {},
+  base: readonly DerivativePreset[] = DEFAULT_PRESETS,
+): DerivativePreset[] {
+  const byName = new Map(base.map((p) => [p.name, { ...p }]));
+  for (const [name, override] of Object.entries(overrides)) {
+    const existing = byName.get(name);
+    if (!existing && (override.width === undefined || override.height === undefined)) {
+      throw new GalleryError("INVALID_CONFIGURATION", {
+        detail: `New preset "${name}" needs width and height.`,
+      });
+    }
+    byName.set(name, { ...(existing ?? box(name, 0, 0)), ...override, name });
+  }
+  return [...byName.values()].sort((a, b) => a.width * a.height - b.width * b.height);
+}
+
+/** Hash of everything that changes a preset's output; part of the derivative's storage key. */
+export function recipeHash(preset: DerivativePreset, format: DerivativeFormat): string {
+  const recipe = [
+    PIPELINE_VERSION,
+    preset.width,
+    preset.height,
+    preset.crop,
+    preset.quality,
+    preset.sharpen,
+    format,
+  ];
+  return createHash("sha256").update(JSON.stringify(recipe)).digest("hex").slice(0, 12);
+}
+
+/** The size a preset produces for a source of `width`×`height` (displayed size), never upscaled. */
+export function outputSize(
+  preset: DerivativePreset,
+  width: number,
+  height: number,
+): { width: number; height: number } {
+  if (preset.crop) {
+    return { width: Math.min(preset.width, width), height: Math.min(preset.height, height) };
+  }
+  const scale = Math.min(1, preset.width / width, preset.height / height);
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+/** The scale (≤ 1) of the source needed to produce `preset` with full quality. */
+export function neededScale(preset: DerivativePreset, width: number, height: number): number {
+  const out = outputSize(preset, width, height);
+  return preset.crop
+    ? Math.max(out.width / width, out.height / height)
+    : Math.max(out.width / width, out.height / height);
+}
+
+/** Storage key of a derivative: content hash, preset, recipe hash and format. */
+export function derivativeKey(sha256: string, preset: DerivativePreset, format: DerivativeFormat): string {
+  return `derivatives/${sha256.slice(0, 2)}/${sha256}/${preset.name}-${recipeHash(preset, format)}.${format === "jpeg" ? "jpg" : format}`;
+}

@@ -1,0 +1,2 @@
+export type { SqliteDatabase, SqliteDatabaseOptions } from "./sqlite-database.js";
+export { sqliteDatabase } from "./sqlite-database.js";

@@ -1,0 +1,291 @@
+import { randomUUID } from "node:crypto";
+import { type Actor, type Gallery, GalleryError, type Theme } from "@vernissage/core";
+import { defaultTheme } from "@vernissage/theme-default";
+import { getRouterParams, H3, type H3Event } from "h3";
+import pino, { type Logger } from "pino";
+import type { z } from "zod";
+import { apiRoutes, assertUniqueOperationIds } from "./api-routes.js";
+import { createLinks } from "./links.js";
+import { sendMedia } from "./media.js";
+import { buildOpenApiDocument } from "./openapi.js";
+import { createPageRoutes } from "./page-routes.js";
+import { createPageRenderer, htmlResponse, prepareAssets } from "./pages.js";
+import { problemResponse, toGalleryError } from "./problem.js";
+import type { ApiRoute } from "./route.js";
+import { assertSameOrigin, type RequestIdentity, resolveIdentity } from "./session.js";
+
+/** Options of {@link createGalleryApp}. */
+export interface GalleryAppOptions {
+  /** Path the app is mounted under, e.g. `/gallery`. Every link and media URL carries it. @default "" */
+  basePath?: string;
+  /** Theme for the gallery pages. @default the default theme */
+  theme?: Theme;
+  /** pino logger for request logs (one JSON line per request, with its request id). @default pino at `info` */
+  logger?: Logger;
+  /**
+   * Map a request to an actor when it has no Vernissage session, e.g. the embedding app's own logged-in user.
+   * Return `null`/`undefined` for a guest.
+   */
+  resolveActor?: (request: Request) => Promise<Actor | null | undefined> | Actor | null | undefined;
+  /** Mark cookies `Secure`: always, never, or when the request came over HTTPS. @default "auto" */
+  secureCookies?: boolean | "auto";
+  /** Extra origins accepted by the CSRF check (e.g. the public URL behind a proxy). */
+  allowedOrigins?: string[];
+  /** Largest accepted upload in bytes. @default 200 MiB */
+  maxUploadBytes?: number;
+  /** API version reported in the OpenAPI document. @default "0.0.0" */
+  version?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Create the HTTP app of a gallery: the REST API under `/api/v1` (with its OpenAPI document), media delivery
+ * under `/media`, the gallery pages, and `/healthz`. Test it with `app.fetch(new Request(...))`; serve it with
+ * h3's `serve` or mount it in another app with `toNodeHandler`.
+ *
+ * @example
+ * const app = createGalleryApp(gallery, { basePath: "/gallery" });
+ * const response = await app.fetch(new Request("http://localhost/gallery/api/v1/albums"));
+ */
+export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = {}): H3 {
+  const base = (options.basePath ?? "").replace(/\/+$/, "");
+  if (base !== "" && !/^\/[A-Za-z0-9._~\-/]*$/.test(base)) {
+    throw new GalleryError("INVALID_CONFIGURATION", { detail: "basePath must look like /path" });
+  }
+  const log = options.logger ?? pino({ level: "info", base: undefined });
+  const links = createLinks(base);
+  const theme = options.theme ?? defaultTheme;
+  const assets = prepareAssets(theme, links);
+  const renderer = createPageRenderer({ gallery, theme, links, assets });
+  const secure = (request: Request) =>
+    options.secureCookies === "auto" || options.secureCookies === undefined
+      ? new URL(request.url).protocol === "https:"
+      : options.secureCookies;
+  const allowedOrigins = options.allowedOrigins ?? [];
+  const routes = apiRoutes({
+    maxUploadBytes: options.maxUploadBytes ?? 200 * 1024 * 1024,
+    secureCookies: secure,
+  });
+  assertUniqueOperationIds(routes);
+  const openapi = buildOpenApiDocument(routes, {
+    title: gallery.title,
+    version: options.version ?? "0.0.0",
+    basePath: base,
+  });
+
+  const app = new H3({ silent: true });
+
+  /** Run `fn` with request id, identity, error mapping and one log line. */
+  const wrap =
+    (
+      kind: "api" | "page" | "media",
+      fn: (event: H3Event, id: RequestIdentity, requestId: string, headers: Headers) => Promise<Response>,
+    ) =>
+    async (event: H3Event): Promise<Response> => {
+      const started = performance.now();
+      const incoming = event.req.headers.get("x-request-id");
+      const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      const headers = new Headers({ "x-request-id": requestId });
+      let response: Response;
+      let identity: RequestIdentity | undefined;
+      try {
+        identity = await resolveIdentity(event.req, gallery, options.resolveActor);
+        if (identity.viaCookie) assertSameOrigin(event.req, event.url, allowedOrigins);
+        response = await fn(event, identity, requestId, headers);
+      } catch (thrown) {
+        const error = toGalleryError(thrown);
+        if (error.code === "INTERNAL" || error.status >= 500) {
+          log.error({ reqId: requestId, code: error.code, err: error.cause ?? error }, "request failed");
+        }
+        if (kind === "page") {
+          const ctx = renderer.context(identity?.session?.user.displayName ?? null);
+          const message =
+            error.status === 404
+              ? "Page not found"
+              : error.status === 403
+                ? "Forbidden"
+                : "Something went wrong";
+          response = htmlResponse(renderer.error(ctx, error.status, error.code, message), {
+            status: error.status,
+            headers,
+          });
+        } else {
+          response = problemResponse(error, requestId, headers);
+        }
+      }
+      if (!response.headers.has("x-request-id")) {
+        // Responses built by handlers from scratch still carry the id.
+        response = new Response(response.body, {
+          status: response.status,
+          headers: mergeHeaders(response.headers, headers),
+        });
+      }
+      log.info(
+        {
+          reqId: requestId,
+          method: event.req.method,
+          path: event.url.pathname,
+          status: response.status,
+          ms: Math.round(performance.now() - started),
+        },
+        "request",
+      );
+      return response;
+    };
+
+  // --- API ---------------------------------------------------------------------------------------------
+  for (const route of routes) {
+    const path = `${base}/api/v1${route.path.replace(/\{(\w+)\}/g, ":$1")}`;
+    app.on(
+      route.method,
+      path,
+      wrap("api", async (event, identity, requestId, headers) => {
+        if (route.auth === "required" && identity.actor.kind === "guest")
+          throw new GalleryError("UNAUTHENTICATED");
+        const params = route.params
+          ? parse(route.params, getRouterParams(event, { decode: true }), "params")
+          : {};
+        const query = route.query
+          ? parse(route.query, Object.fromEntries(event.url.searchParams), "query")
+          : {};
+        const body = route.body ? parse(route.body, await readJson(event.req), "body") : undefined;
+        let status = route.status ?? 200;
+        const result = await route.handler({
+          request: event.req,
+          url: event.url,
+          params,
+          query,
+          body,
+          actor: identity.actor,
+          session: identity.session,
+          gallery,
+          links,
+          requestId,
+          log: log.child({ reqId: requestId }),
+          responseHeaders: headers,
+          setStatus: (s) => {
+            status = s;
+          },
+        });
+        headers.set("cache-control", "no-store");
+        if (route.response === null || status === 204) return new Response(null, { status, headers });
+        headers.set("content-type", "application/json; charset=utf-8");
+        return new Response(JSON.stringify(result), { status, headers });
+      }),
+    );
+  }
+  app.get(
+    `${base}/api/v1/openapi.json`,
+    wrap("api", async (_event, _id, _rid, headers) => {
+      headers.set("content-type", "application/json; charset=utf-8");
+      headers.set("cache-control", "no-cache");
+      return new Response(JSON.stringify(openapi), { headers });
+    }),
+  );
+  app.get(
+    `${base}/healthz`,
+    wrap("api", async (_event, _id, _rid, headers) => {
+      await gallery.db.selectFrom("settings").select("key").limit(1).execute();
+      headers.set("content-type", "application/json; charset=utf-8");
+      headers.set("cache-control", "no-store");
+      return new Response(JSON.stringify({ status: "ok" }), { headers });
+    }),
+  );
+
+  // --- Media -------------------------------------------------------------------------------------------
+  app.get(
+    `${base}/media/photos/:id/original/:version`,
+    wrap("media", async (event, identity) => {
+      const { id = "" } = getRouterParams(event, { decode: true });
+      const file = await gallery.derivatives.original(identity.actor, id);
+      return sendMedia(event.req, file, { immutable: true });
+    }),
+  );
+  app.get(
+    `${base}/media/photos/:id/:preset/:version`,
+    wrap("media", async (event, identity) => {
+      const { id = "", preset = "" } = getRouterParams(event, { decode: true });
+      const file = await gallery.derivatives.get(identity.actor, id, preset, {
+        accept: event.req.headers.get("accept"),
+      });
+      return sendMedia(event.req, file, { immutable: true, vary: "Accept" });
+    }),
+  );
+
+  // --- Pages and assets --------------------------------------------------------------------------------
+  app.get(
+    `${base}/assets/:fingerprint/:name`,
+    wrap("media", async (event) => {
+      const { fingerprint = "", name = "" } = getRouterParams(event, { decode: true });
+      const asset = assets.byPath.get(`${fingerprint}/${name}`);
+      if (!asset) throw new GalleryError("NOT_FOUND");
+      return new Response(asset.body as BodyInit, {
+        headers: {
+          "content-type": asset.contentType,
+          "cache-control": "public, max-age=31536000, immutable",
+          etag: asset.etag,
+        },
+      });
+    }),
+  );
+  createPageRoutes({ app, base, gallery, links, renderer, wrap, secureCookies: secure });
+
+  // Anything else: a problem document under /api, a friendly page elsewhere.
+  app.all(
+    `${base}/api/**`,
+    wrap("api", async () => {
+      throw new GalleryError("NOT_FOUND", { detail: "No such route." });
+    }),
+  );
+  app.all(
+    `${base}/**`,
+    wrap("page", async () => {
+      throw new GalleryError("NOT_FOUND");
+    }),
+  );
+  return app;
+}
+
+function mergeHeaders(a: Headers, b: Headers): Headers {
+  const out = new Headers(a);
+  b.forEach((value, key) => {
+    if (!out.has(key)) out.set(key, value);
+  });
+  return out;
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new GalleryError("VALIDATION_FAILED", {
+    errors: result.error.issues.map((i) => ({
+      path: [where, ...i.path.map(String)].join("."),
+      message: i.message,
+      code: i.code,
+    })),
+  });
+}
+
+const MAX_JSON_BYTES = 1024 * 1024;
+
+async function readJson(request: Request): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new GalleryError("VALIDATION_FAILED", { detail: "Expected an application/json body." });
+  }
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (length > MAX_JSON_BYTES) throw new GalleryError("PAYLOAD_TOO_LARGE");
+  const text = await request.text();
+  if (text.length > MAX_JSON_BYTES) throw new GalleryError("PAYLOAD_TOO_LARGE");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GalleryError("VALIDATION_FAILED", { detail: "The body is not valid JSON." });
+  }
+}
+
+/** The route table (for tests and tooling). */
+export function listApiRoutes(): ApiRoute[] {
+  return apiRoutes({ maxUploadBytes: 0, secureCookies: () => false });
+}

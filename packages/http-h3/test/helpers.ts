@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createGallery, type Gallery, type GalleryOptions, SYSTEM } from "@vernissage/core";
+import { sqliteDatabase } from "@vernissage/db-sqlite";
+import { fsStorage } from "@vernissage/storage-fs";
+import pino from "pino";
+import sharp from "sharp";
+import { createGalleryApp, type GalleryAppOptions } from "../src/index.js";
+
+export const ORIGIN = "http://gallery.test";
+
+/** A gallery on a temporary SQLite file and folder, with an owner `admin` / `correct horse battery`. */
+export async function setup(options: { app?: GalleryAppOptions; gallery?: Partial<GalleryOptions> } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), "vernissage-http-"));
+  const gallery: Gallery = await createGallery({
+    database: sqliteDatabase({ filename: join(dir, "gallery.db") }),
+    storage: fsStorage({ root: join(dir, "files") }),
+    jobs: { run: false },
+    ...options.gallery,
+  });
+  await gallery.users.create(SYSTEM, { username: "admin", password: "correct horse battery", role: "owner" });
+  const app = createGalleryApp(gallery, { logger: pino({ level: "silent" }), ...options.app });
+  const base = options.app?.basePath ?? "";
+
+  const request = (path: string, init: RequestInit & { cookie?: string } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.cookie) headers.set("cookie", init.cookie);
+    if (init.method && init.method !== "GET" && !headers.has("origin")) headers.set("origin", ORIGIN);
+    return app.fetch(new Request(`${ORIGIN}${base}${path}`, { ...init, headers }));
+  };
+
+  const login = async (username = "admin", password = "correct horse battery") => {
+    const res = await request("/api/v1/auth/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+    const cookie = res.headers.get("set-cookie") ?? "";
+    return cookie.split(";")[0] ?? "";
+  };
+
+  const createAlbum = async (cookie: string, body: Record<string, unknown>) => {
+    const res = await request("/api/v1/albums", {
+      method: "POST",
+      cookie,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { res, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  const upload = async (
+    cookie: string,
+    albumId: string,
+    file: Uint8Array,
+    filename = "photo.jpg",
+    extra: Record<string, string> = {},
+  ) => {
+    const form = new FormData();
+    form.append("albumId", albumId);
+    for (const [k, v] of Object.entries(extra)) form.append(k, v);
+    form.append("file", new Blob([file as BlobPart], { type: "image/jpeg" }), filename);
+    const res = await request("/api/v1/photos", { method: "POST", cookie, body: form });
+    return { res, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  return {
+    dir,
+    gallery,
+    app,
+    request,
+    login,
+    createAlbum,
+    upload,
+    async close() {
+      await gallery.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A JPEG of `width`×`height` stored pixels, with an optional EXIF orientation; left half red, right half blue. */
+export async function makeJpeg(width: number, height: number, orientation?: number): Promise<Buffer> {
+  const half = Math.floor(width / 2);
+  const left = await sharp({ create: { width: half, height, channels: 3, background: "#ff0000" } })
+    .png()
+    .toBuffer();
+  let image = sharp({ create: { width, height, channels: 3, background: "#0000ff" } }).composite([
+    { input: left, left: 0, top: 0 },
+  ]);
+  if (orientation) image = image.withMetadata({ orientation });
+  return image.jpeg({ quality: 90 }).toBuffer();
+}

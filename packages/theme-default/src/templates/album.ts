@@ -1,0 +1,38 @@
+import { html, type ThemeTemplates } from "@vernissage/core";
+import { albumGrid, photoGrid } from "../parts/cards.js";
+import { breadcrumbs, nextPageLink } from "../parts/navigation.js";
+import { paragraphs, photoCount } from "../parts/text.js";
+
+/**
+ * Album page content: its own breadcrumb trail (home, `parents`, then the album), the name, the description
+ * (escaped, one paragraph per line), sub-album cards, then photo thumbnails with `srcset`/`sizes`, a
+ * "next page" link and an empty state. Wrap it with `layout` (without `breadcrumbs`: this template has them).
+ */
+export const album: ThemeTemplates["album"] = (ctx, data) => {
+  const { album: current, children, photos } = data;
+  const empty = children.length === 0 && photos.length === 0 && data.nextHref === null;
+  return html`${breadcrumbs(ctx, data.parents, current.name)}
+<header class="page-header">
+  <h1 class="page-title">${current.name}</h1>
+  <p class="page-meta">${photoCount(current.photoCount)}</p>
+  ${paragraphs(current.description)}
+</header>
+${
+  children.length === 0
+    ? null
+    : html`<section aria-labelledby="sub-albums-heading">
+  <h2 id="sub-albums-heading">Albums</h2>
+  ${albumGrid(children)}
+</section>`
+}
+${
+  photos.length === 0
+    ? null
+    : html`<section aria-labelledby="photos-heading">
+  <h2 id="photos-heading">Photos</h2>
+  ${photoGrid(photos)}
+</section>`
+}
+${empty ? html`<p class="empty-state">This album is empty.</p>` : null}
+${nextPageLink(data.nextHref)}`;
+};

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { defaultTheme } from "../src/index.js";
+import { pageContext, parseHtml, photoView, tagsNamed } from "./helpers.js";
+
+const { photo } = defaultTheme.templates;
+
+describe("photo", () => {
+  it("shows the medium image with a srcset of all sources, title, description and details", () => {
+    const view = photoView({
+      title: "Sunset over the Tagus",
+      description: "Taken from the ferry.\nWindy.",
+      author: "Ada",
+      width: 6000,
+      height: 4000,
+      takenAt: Date.UTC(2024, 4, 17, 19, 30),
+    });
+    const out = photo(pageContext(), { photo: view, albumHref: "/gallery/albums/a1" }).toString();
+    const tags = parseHtml(out);
+    const img = tagsNamed(tags, "img")[0];
+    expect(img?.attributes.get("src")).toBe("/gallery/media/pho_1/medium.webp");
+    expect(img?.attributes.get("srcset")?.split(", ")).toHaveLength(4);
+    expect(img?.attributes.get("sizes")).toBeTruthy();
+    expect(img?.attributes.get("width")).toBe("792");
+    expect(img?.attributes.get("height")).toBe("594");
+    expect(img?.attributes.get("alt")).toBe("Sunset over the Tagus");
+    expect(out).toContain('<h1 class="page-title">Sunset over the Tagus</h1>');
+    expect(out).toContain("<p>Taken from the ferry.</p>");
+    expect(out).toContain("6000 × 4000 pixels");
+    expect(out).toContain("<dd>Ada</dd>");
+    expect(tagsNamed(tags, "time")[0]?.attributes.get("datetime")).toBe("2024-05-17T19:30:00.000Z");
+    expect(out).toContain("2024");
+    expect(tagsNamed(tags, "a").map((a) => a.attributes.get("href"))).toEqual(["/gallery/albums/a1"]);
+  });
+
+  it("falls back to the largest source and to the file name", () => {
+    const view = photoView(
+      { title: "", originalFilename: "IMG_4242.HEIC" },
+      {
+        thumb: { url: "/m/t.jpg", width: 144, height: 96 },
+        xlarge: { url: "/m/xl.jpg", width: 1224, height: 816 },
+        small: { url: "/m/s.jpg", width: 576, height: 384 },
+      },
+    );
+    const out = photo(pageContext(), { photo: view, albumHref: null }).toString();
+    const tags = parseHtml(out);
+    const img = tagsNamed(tags, "img")[0];
+    expect(img?.attributes.get("src")).toBe("/m/xl.jpg");
+    expect(img?.attributes.get("srcset")).toBe("/m/t.jpg 144w, /m/s.jpg 576w, /m/xl.jpg 1224w");
+    expect(img?.attributes.get("alt")).toBe("IMG_4242.HEIC");
+    expect(out).toContain('<h1 class="page-title">IMG_4242.HEIC</h1>');
+    expect(tagsNamed(tags, "a").map((a) => a.attributes.get("href"))).toEqual(["/gallery/"]);
+    expect(out).not.toContain("<time");
+    expect(out).not.toContain("Author");
+  });
+
+  it("renders a placeholder when no image exists yet", () => {
+    const out = photo(pageContext(), { photo: photoView({}, {}), albumHref: null }).toString();
+    expect(tagsNamed(parseHtml(out), "img")).toHaveLength(0);
+    expect(out).toContain("photo-placeholder");
+  });
+
+  it("survives a request language that is not a valid locale", () => {
+    const view = photoView({ takenAt: Date.UTC(2020, 0, 1) });
+    const out = photo(pageContext({ lang: "not a locale!" }), { photo: view, albumHref: null }).toString();
+    expect(out).toContain("2020");
+    parseHtml(out);
+  });
+});
