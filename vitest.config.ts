@@ -16,6 +16,8 @@ const alias = [
   ),
 ];
 
+const STACK_SETUP = fileURLToPath(new URL("./e2e/support/global-setup.ts", import.meta.url));
+
 const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
   resolve: { alias },
   test: { name, root, include: ["test/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 120_000, ...extra },
@@ -24,19 +26,20 @@ const project = (name: string, root: string, extra: Record<string, unknown> = {}
 export default defineConfig({
   test: {
     projects: [
-      ...[
-        "core",
-        "db-sqlite",
-        "db-postgres",
-        "storage-fs",
-        "storage-s3",
-        "http-h3",
-        "theme-default",
-        "cli",
-      ].map((name) => project(name, `./packages/${name}`)),
+      // These run on the stack VERNISSAGE_TEST_STACK chooses (e2e/support/stack.ts); the global setup starts
+      // s3rver for postgres-s3.
+      ...["core", "http-h3"].map((name) =>
+        project(name, `./packages/${name}`, { globalSetup: [STACK_SETUP] }),
+      ),
+      ...["db-sqlite", "db-postgres", "storage-fs", "storage-s3", "theme-default", "cli"].map((name) =>
+        project(name, `./packages/${name}`),
+      ),
       project("example-embed-node", "./examples/embed-node"),
+      project("example-plugins", "./examples", {
+        include: ["plugin-*/test/**/*.test.ts", "theme-*/test/**/*.test.ts", "guide/test/**/*.test.ts"],
+      }),
       project("example-server", "./examples/server"),
-      project("e2e", "./e2e", { include: ["**/*.test.ts"] }),
+      project("e2e", "./e2e", { include: ["**/*.test.ts"], globalSetup: [STACK_SETUP] }),
     ],
   },
 });

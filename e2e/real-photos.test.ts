@@ -3,28 +3,29 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGallery, type Gallery, SYSTEM } from "@vernissage/core";
-import { sqliteDatabase } from "@vernissage/db-sqlite";
 import { createGalleryApp } from "@vernissage/http-h3";
-import { fsStorage } from "@vernissage/storage-fs";
 import pino from "pino";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCorpus } from "./corpus.js";
+import { type StackAdapters, stackAdapters } from "./support/stack.js";
 
 const corpus = loadCorpus();
 const ORIGIN = "http://gallery.test";
 
 describe.skipIf(corpus === null)("real photos through the whole stack", () => {
   let dir: string;
+  let adapters: StackAdapters | undefined;
   let gallery: Gallery;
   let app: ReturnType<typeof createGalleryApp>;
   let cookie: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "vernissage-e2e-"));
+    adapters = await stackAdapters(dir);
     gallery = await createGallery({
-      database: sqliteDatabase({ filename: join(dir, "gallery.db") }),
-      storage: fsStorage({ root: join(dir, "files") }),
+      database: adapters.database,
+      storage: adapters.storage,
       jobs: { run: false },
     });
     await gallery.users.create(SYSTEM, {
@@ -44,6 +45,7 @@ describe.skipIf(corpus === null)("real photos through the whole stack", () => {
   });
   afterAll(async () => {
     await gallery?.close();
+    await adapters?.dispose();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,14 +1,19 @@
 import { createRequire } from "node:module";
 import type { Readable, Writable } from "node:stream";
-import type { UserRole } from "@vernissage/core";
 import { type ArgsDef, type CommandDef, defineCommand } from "citty";
 import { type ConsolaInstance, consola } from "consola";
+import { derivativesCommand } from "./commands/derivatives.js";
+import { galleryArgs, galleryLocation } from "./commands/gallery-args.js";
+import { jobsCommand } from "./commands/jobs.js";
+import { pluginsCommand, pluginsFromEnv } from "./commands/plugins.js";
+import { syncCommand } from "./commands/sync.js";
+import { tokensCommand, usersCommand } from "./commands/users.js";
+import { workerCommand } from "./commands/worker.js";
 import { CliError } from "./errors.js";
 import { importDirectory } from "./import-directory.js";
 import { openGallery } from "./open-gallery.js";
 import { createImportProgress } from "./progress.js";
 import { FIRST_ADMIN_USERNAME, startServer } from "./server.js";
-import { addUser, readPassword, USER_ROLES } from "./users.js";
 
 /** What the commands read from and write to; tests pass their own. */
 export interface CliIO {
@@ -65,12 +70,6 @@ function withDefaults(io: Partial<CliIO>): CliIO {
   };
 }
 
-const dataArg = {
-  type: "string",
-  description: "Data directory (database and files) [env VERNISSAGE_DATA_DIR, default ./data]",
-  valueHint: "dir",
-} as const;
-
 function dataDir(io: CliIO, value: string | undefined): string {
   const dir = value ?? io.env.VERNISSAGE_DATA_DIR ?? "./data";
   if (dir.trim() === "") throw new CliError("The data directory is empty.");
@@ -89,7 +88,7 @@ function serveCommand(io: CliIO): CommandDef<ArgsDef> {
   return defineCommand({
     meta: { name: "serve", description: "Serve the gallery over HTTP" },
     args: {
-      data: dataArg,
+      ...galleryArgs,
       port: {
         type: "string",
         description: "Port, 0 for any free one [env VERNISSAGE_PORT, default 3000]",
@@ -116,13 +115,15 @@ function serveCommand(io: CliIO): CommandDef<ArgsDef> {
     async run({ args }) {
       const log = io.logger;
       const server = await startServer({
-        dataDir: dataDir(io, args.data),
+        ...galleryLocation(io, args),
         port: parsePort(args.port ?? io.env.VERNISSAGE_PORT ?? "3000"),
         host: args.host ?? io.env.VERNISSAGE_HOST ?? "127.0.0.1",
         basePath: typeof args["base-path"] === "string" ? args["base-path"] : "",
         jobs: args.jobs !== false,
         ...(args.title ? { title: args.title } : {}),
         adminPassword: io.env.VERNISSAGE_ADMIN_PASSWORD,
+        // Plugin modules named in VERNISSAGE_PLUGINS run in the server (installed on first sight).
+        ...(await pluginsFromEnv(io)),
       });
       if (server.adminCreated)
         log.success(
@@ -146,37 +147,6 @@ function serveCommand(io: CliIO): CommandDef<ArgsDef> {
   }) as CommandDef<ArgsDef>;
 }
 
-function usersCommand(io: CliIO): CommandDef<ArgsDef> {
-  const add = defineCommand({
-    meta: { name: "add", description: "Create a user" },
-    args: {
-      name: { type: "positional", description: "Login name", required: true },
-      role: { type: "enum", options: [...USER_ROLES], default: "member", description: "Role of the user" },
-      "password-stdin": { type: "boolean", description: "Read the password from standard input" },
-      data: dataArg,
-    },
-    async run({ args }) {
-      if (!args["password-stdin"]) {
-        throw new CliError(
-          "Pass the password on standard input with --password-stdin (it never goes on the command line).",
-        );
-      }
-      const password = await readPassword(io.stdin);
-      const gallery = await openGallery({ dataDir: dataDir(io, args.data), jobs: false });
-      try {
-        const user = await addUser(gallery, { username: args.name, password, role: args.role as UserRole });
-        io.logger.success(`Created the ${user.role} "${user.username}".`);
-      } finally {
-        await gallery.close();
-      }
-    },
-  });
-  return defineCommand({
-    meta: { name: "users", description: "Manage users" },
-    subCommands: { add: add as CommandDef<ArgsDef> },
-  }) as CommandDef<ArgsDef>;
-}
-
 function importCommand(io: CliIO): CommandDef<ArgsDef> {
   return defineCommand({
     meta: { name: "import", description: "Import a folder of photos into an album" },
@@ -187,11 +157,15 @@ function importCommand(io: CliIO): CommandDef<ArgsDef> {
         required: true,
       },
       album: { type: "string", description: "Album name [default: the folder's name]", valueHint: "name" },
-      data: dataArg,
+      "album-per-folder": {
+        type: "boolean",
+        description: "Make one sub-album per sub-folder (mirrors the folder tree)",
+      },
+      ...galleryArgs,
     },
     async run({ args }) {
       const log = io.logger;
-      const gallery = await openGallery({ dataDir: dataDir(io, args.data), jobs: false });
+      const gallery = await openGallery({ ...galleryLocation(io, args), jobs: false });
       const progress = createImportProgress(io.stdout);
       const abort = new AbortController();
       const onSignal = () => abort.abort();
@@ -199,6 +173,7 @@ function importCommand(io: CliIO): CommandDef<ArgsDef> {
       try {
         const summary = await importDirectory(gallery, args.path, {
           ...(args.album ? { album: args.album } : {}),
+          albumPerFolder: args["album-per-folder"] === true,
           signal: abort.signal,
           onStart: ({ total, album, albumCreated }) => {
             log.info(`${albumCreated ? "Created" : "Adding to"} the album "${album.name}".`);
@@ -208,11 +183,11 @@ function importCommand(io: CliIO): CommandDef<ArgsDef> {
         });
         progress.stop();
         log.info(
-          `Imported ${summary.imported}, duplicates ${summary.duplicates}, failed ${summary.failed} (of ${summary.total}).`,
+          `Imported ${summary.imported}, skipped ${summary.skipped}, duplicates ${summary.duplicates}, failed ${summary.failed} (of ${summary.total}).`,
         );
         if (summary.aborted) {
           log.warn(
-            "Interrupted: the remaining files were not imported; thumbnails are made on the next `serve`.",
+            "Interrupted: run the same import again to resume (files already imported are skipped); thumbnails are made on the next `serve`.",
           );
           return;
         }
@@ -246,7 +221,13 @@ export function createMainCommand(io: Partial<CliIO> = {}): CommandDef<ArgsDef> 
     subCommands: {
       serve: serveCommand(full),
       users: usersCommand(full),
+      tokens: tokensCommand(full),
       import: importCommand(full),
+      sync: syncCommand(full),
+      worker: workerCommand(full),
+      jobs: jobsCommand(full),
+      derivatives: derivativesCommand(full),
+      plugins: pluginsCommand(full),
     },
   }) as CommandDef<ArgsDef>;
 }

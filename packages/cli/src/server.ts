@@ -4,7 +4,7 @@ import { createGalleryApp, type GalleryAppOptions } from "@vernissage/http-h3";
 import { serve } from "h3";
 import pino from "pino";
 import { CliError } from "./errors.js";
-import { openGallery } from "./open-gallery.js";
+import { type OpenGalleryOptions, openGallery } from "./open-gallery.js";
 import { addUser } from "./users.js";
 
 /** Username of the owner created on first start from `VERNISSAGE_ADMIN_PASSWORD`. */
@@ -14,6 +14,12 @@ export const FIRST_ADMIN_USERNAME = "admin";
 export interface StartServerOptions {
   /** Data directory (database and files). @default "./data" */
   dataDir?: string;
+  /** Database URL (`postgres://…`, or a SQLite path); see {@link OpenGalleryOptions.databaseUrl}. */
+  databaseUrl?: string | undefined;
+  /** Storage URL (`s3://bucket/prefix?…`, or a folder); see {@link OpenGalleryOptions.storageUrl}. */
+  storageUrl?: string | undefined;
+  /** Further `createGallery` options (job lease, derivatives…). */
+  gallery?: OpenGalleryOptions["gallery"];
   /** TCP port; `0` picks a free one (read it back from `port`/`url`). @default 3000 */
   port?: number;
   /** Interface to listen on. `0.0.0.0` exposes the gallery to the network. @default "127.0.0.1" */
@@ -77,6 +83,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const gallery = await openGallery({
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.title === undefined ? {} : { title: options.title }),
+    databaseUrl: options.databaseUrl,
+    storageUrl: options.storageUrl,
+    ...(options.gallery === undefined ? {} : { gallery: options.gallery }),
     jobs: options.jobs ?? true,
   });
   try {

@@ -68,7 +68,8 @@ describe("importDirectory", () => {
       albumId: first.albumId,
       albumCreated: false,
       imported: 0,
-      duplicates: 3,
+      skipped: 3,
+      duplicates: 0,
       failed: 1,
     });
     expect((await gallery.albums.get({ kind: "system" }, first.albumId)).photoCount).toBe(3);
@@ -119,7 +120,7 @@ describe("vernissage import", () => {
     expect(code).toBe(0);
     expect(out.text()).toContain("[1/2] failed    nope.jpg: UNSUPPORTED_MEDIA_TYPE");
     expect(out.text()).toContain("[2/2] imported  one.jpg");
-    expect(lines.join("\n")).toContain("Imported 1, duplicates 0, failed 1 (of 2).");
+    expect(lines.join("\n")).toContain("Imported 1, skipped 0, duplicates 0, failed 1 (of 2).");
     expect(lines.join("\n")).toContain("Ran 1 derivative job.");
 
     const gallery = await openGallery({ dataDir: `${dir.path}/data`, jobs: false });

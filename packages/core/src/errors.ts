@@ -22,6 +22,11 @@ export const ERROR_CATALOGUE = {
   },
   CORRUPT_IMAGE: { status: 422, retryable: false, description: "The image could not be decoded completely." },
   EMPTY_FILE: { status: 400, retryable: false, description: "The uploaded file is empty." },
+  INVALID_FILENAME: {
+    status: 400,
+    retryable: false,
+    description: "The file name holds a path (`..`) or control characters.",
+  },
   FILE_TOO_LARGE: { status: 413, retryable: false, description: "The file exceeds the maximum byte size." },
   IMAGE_TOO_LARGE: {
     status: 413,
@@ -31,6 +36,21 @@ export const ERROR_CATALOGUE = {
   UNAUTHENTICATED: { status: 401, retryable: false, description: "Authentication is required." },
   INVALID_CREDENTIALS: { status: 401, retryable: false, description: "The username or password is wrong." },
   FORBIDDEN: { status: 403, retryable: false, description: "The actor may not perform this action." },
+  INSUFFICIENT_SCOPE: {
+    status: 403,
+    retryable: false,
+    description: "The API token lacks the scope this action requires.",
+  },
+  REGISTRATION_CLOSED: {
+    status: 403,
+    retryable: false,
+    description: "Self-registration is turned off for this gallery.",
+  },
+  INVALID_TOKEN: {
+    status: 400,
+    retryable: false,
+    description: "The one-time token is unknown, used or expired.",
+  },
   CSRF_REJECTED: {
     status: 403,
     retryable: false,
@@ -74,6 +94,16 @@ export const ERROR_CATALOGUE = {
     status: 500,
     retryable: false,
     description: "A plugin failed; see the plugin and hook name.",
+  },
+  PLUGIN_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    description: "No plugin of this name is known to the gallery's code or database.",
+  },
+  PLUGIN_INCOMPATIBLE: {
+    status: 409,
+    retryable: false,
+    description: "The plugin's compat range excludes this version of Vernissage.",
   },
   INVALID_CONFIGURATION: {
     status: 500,

@@ -1,23 +1,42 @@
-import { cpus } from "node:os";
+import { availableParallelism } from "node:os";
 import { Kysely } from "kysely";
-import type { Actor } from "./actor.js";
+import sharp from "sharp";
+import { type Actor, SYSTEM } from "./actor.js";
 import { runMigrations } from "./db/migrate.js";
 import type { DB } from "./db/schema.js";
 import { type DerivativeFormat, type DerivativePreset, resolvePresets } from "./derivatives/presets.js";
 import { GalleryError } from "./errors.js";
 import { HookBus } from "./hooks.js";
 import { createDatabaseJobQueue } from "./jobs/db-job-queue.js";
+import { createJobAdminService, type JobAdminService } from "./jobs/job-admin-service.js";
+import { createLeaseLocks } from "./jobs/lease-lock.js";
 import { createConsoleLogger, type Logger } from "./logger.js";
 import { type GalleryOptions, validateOptions } from "./options.js";
-import { type Plugin, type PluginEntry, parsePluginConfig } from "./plugin.js";
+import { createPluginHost, type PluginManager } from "./plugin-host.js";
 import type { DatabaseAdapter } from "./ports/database.js";
 import type { JobQueue } from "./ports/jobs.js";
 import type { StorageAdapter } from "./ports/storage.js";
 import { wrapStorage } from "./ports/wrap-storage.js";
+import { type ActivityService, createActivityService } from "./services/activity.js";
 import { type AlbumService, createAlbumService } from "./services/albums.js";
 import { type AuthService, createAuthService } from "./services/auth.js";
-import { createDerivativeService, type DerivativeService } from "./services/derivatives.js";
+import { type BatchService, createBatchService } from "./services/batch.js";
+import { type BrowseService, createBrowseService } from "./services/browse.js";
+import { createDashboardService, type DashboardService } from "./services/dashboard.js";
+import {
+  createDerivativeService,
+  type DerivativeService,
+  REBUILD_JOB,
+  type RebuildInput,
+} from "./services/derivatives.js";
+import { type AccessService, createAccessService } from "./services/grants.js";
+import { createGroupService, type GroupService } from "./services/groups.js";
+import type { PurgeDeps } from "./services/photo-purge.js";
 import { createPhotoService, type PhotoService } from "./services/photos.js";
+import { createSearchService, type SearchService } from "./services/search.js";
+import { createShareService, type ShareService } from "./services/shares.js";
+import { createTagService, type TagService } from "./services/tags.js";
+import { createTokenService, type TokenService } from "./services/tokens.js";
 import { createUserService, type UserService } from "./services/users.js";
 
 /** A service with the actor argument bound. */
@@ -31,6 +50,30 @@ export interface GalleryServices {
   photos: PhotoService;
   derivatives: DerivativeService;
   users: UserService;
+  /** Groups of users and their members. */
+  groups: GroupService;
+  /** Album grants (who may view, contribute to or manage an album subtree). */
+  access: AccessService;
+  /** The activity log of security-relevant actions. */
+  activity: ActivityService;
+  /** API tokens (scoped bearer credentials). */
+  tokens: TokenService;
+  /** Share links. */
+  shares: ShareService;
+  /** Tags: create, rename, merge, delete, bulk tagging, counts. */
+  tags: TagService;
+  /** Full-text search over photos. */
+  search: SearchService;
+  /** Batch operations on sets of photos. */
+  batch: BatchService;
+  /** Browsing helpers for pages (a photo's albums and neighbours). */
+  browse: BrowseService;
+  /** Admin figures: counts, storage used, job states, the whole album tree. */
+  dashboard: DashboardService;
+  /** The job queue for admins: list (dead letters included) and retry. */
+  jobAdmin: JobAdminService;
+  /** Plugins: list, install, enable, disable, uninstall, configure (admins only; state kept in the database). */
+  plugins: PluginManager;
 }
 
 /** A running gallery. */
@@ -95,11 +138,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
   const presets: DerivativePreset[] = resolvePresets(options.derivatives?.presets);
   const formats: DerivativeFormat[] = options.derivatives?.formats ?? ["jpeg"];
   const eager = options.derivatives?.eager ?? ["thumb", "square", "medium"];
-  for (const name of eager) {
-    if (!presets.some((p) => p.name === name)) {
-      throw new GalleryError("INVALID_CONFIGURATION", { detail: `Eager preset "${name}" does not exist.` });
-    }
-  }
+
   const maxPixels = options.ingest?.maxPixels ?? 16_384 * 16_384;
   const jobs = createDatabaseJobQueue({
     db,
@@ -107,53 +146,142 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     logger,
     concurrency: options.jobs?.concurrency,
     pollMs: options.jobs?.pollMs,
+    leaseMs: options.jobs?.leaseMs,
+    backoffMs: options.jobs?.backoffMs,
   });
+  // Locks every process of the gallery sees (derivative generation: one maker per file across processes).
+  const locks = createLeaseLocks({ db, leaseMs: options.jobs?.leaseMs });
 
-  const derivatives = createDerivativeService({
+  // Decoded images are not reused across requests; libvips' operation cache only costs memory here.
+  sharp.cache(false);
+  const derivativesInternal = createDerivativeService({
     db,
     originals,
     store: derivativeStore,
     hooks,
+    jobs,
     presets,
     formats,
-    concurrency: options.derivatives?.concurrency ?? Math.max(1, cpus().length),
+    eager,
+    concurrency: options.derivatives?.concurrency ?? Math.max(1, availableParallelism()),
     maxPixels,
+    animation: options.derivatives?.animation,
+    originalsAccess: options.derivatives?.originals,
+    delivery: options.derivatives?.delivery,
+    signedUrlSeconds: options.derivatives?.signedUrlSeconds,
+    memoryCacheBytes: options.derivatives?.memoryCacheBytes,
+    lock: (name, fn) => locks.withLock(name, fn),
   });
+  const { setPresets: _setPresets, ...derivatives } = derivativesInternal;
   jobs.register<{ photoId: string }>(EAGER_JOB, async ({ photoId }) => {
-    await derivatives.generate(photoId, eager, formats.includes("jpeg") ? ["jpeg"] : [formats[0] ?? "jpeg"]);
+    await derivatives.generate(photoId, eager, ["jpeg"]);
+  });
+  jobs.register<Omit<RebuildInput, "onProgress">>(REBUILD_JOB, async (input) => {
+    const result = await derivatives.rebuild(SYSTEM, input);
+    if (result.failed.length > 0) logger.warn({ failed: result.failed }, "derivative rebuild had failures");
   });
 
-  const services: GalleryServices = {
-    albums: createAlbumService({ db, hooks }),
-    photos: createPhotoService({
+  const purge: PurgeDeps = { db, originals, derivatives, logger, kind: adapter.kind };
+  const photos = createPhotoService({
+    db,
+    adapter,
+    originals,
+    hooks,
+    logger,
+    maxBytes: options.ingest?.maxBytes ?? 200 * 1024 * 1024,
+    maxPixels,
+    duplicates: options.ingest?.duplicates,
+    keywordsAsTags: options.ingest?.keywordsAsTags,
+    purge,
+    onCreated: async (photoId) => {
+      if (eager.length > 0)
+        await jobs.enqueue(EAGER_JOB, { photoId }, { dedupeKey: `${EAGER_JOB}:${photoId}` });
+    },
+  });
+  const tags = createTagService({ db, kind: adapter.kind });
+  const activity = createActivityService({
+    db,
+    retentionMs: (options.identity?.activityRetentionDays ?? 180) * 24 * 3600 * 1000,
+  });
+  let pluginHost: ReturnType<typeof createPluginHost>;
+  try {
+    pluginHost = createPluginHost({
       db,
-      adapter,
-      originals,
+      kind: adapter.kind,
       hooks,
+      jobs,
       logger,
-      maxBytes: options.ingest?.maxBytes ?? 200 * 1024 * 1024,
-      maxPixels,
-      onCreated: async (photoId) => {
+      entries: options.plugins ?? [],
+    });
+  } catch (error) {
+    // Bad plugin configuration in code fails fast, without leaking the connection.
+    await db.destroy();
+    throw error;
+  }
+  const services: GalleryServices = {
+    plugins: pluginHost,
+    albums: createAlbumService({ db, hooks, purge }),
+    photos,
+    tags,
+    search: createSearchService({ photos }),
+    batch: createBatchService({
+      db,
+      photos,
+      tags,
+      regenerate: async (photoId) => {
+        const row = await db
+          .selectFrom("photos")
+          .select("sha256")
+          .where("id", "=", photoId)
+          .executeTakeFirst();
+        if (!row) return;
+        await derivatives.deleteForSource(row.sha256);
         if (eager.length > 0)
           await jobs.enqueue(EAGER_JOB, { photoId }, { dedupeKey: `${EAGER_JOB}:${photoId}` });
       },
     }),
     derivatives,
-    users: createUserService({ db, adapter }),
+    users: createUserService({ db, adapter, activity }),
+    groups: createGroupService({ db, adapter, activity }),
+    access: createAccessService({ db, activity }),
+    activity,
+    tokens: createTokenService({ db, activity }),
+    shares: createShareService({ db, activity }),
+    browse: createBrowseService({ db, kind: adapter.kind }),
+    dashboard: createDashboardService({ db }),
+    jobAdmin: createJobAdminService({ queue: jobs }),
   };
-  const auth = createAuthService({ db, ttlMs: options.sessions?.ttlMs ?? 30 * 24 * 3600 * 1000 });
+  const auth = createAuthService({
+    db,
+    ttlMs: options.sessions?.ttlMs ?? 30 * 24 * 3600 * 1000,
+    activity,
+    hooks,
+    logger,
+    identity: options.identity,
+  });
 
-  for (const entry of options.plugins ?? []) {
-    const { plugin, config } =
-      "plugin" in entry ? (entry as PluginEntry) : { plugin: entry as Plugin<unknown>, config: undefined };
-    const parsed = parsePluginConfig(plugin, config);
-    const pluginLogger = logger.child?.({ plugin: plugin.name }) ?? logger;
-    await plugin.setup({
-      config: parsed,
-      logger: pluginLogger,
-      hook: (name, fn) => hooks.hook(name, fn, plugin.name),
-      registerJob: (type, handler) => jobs.register(type, handler),
-    });
+  // Install, update and set up plugins as the database says (one plugin's failure is logged, not thrown).
+  await pluginHost.start();
+  // Plugins contribute presets and recipe salts; enabling, disabling or reconfiguring one re-resolves them.
+  pluginHost.setPresetRefresher(async () => {
+    const context = { presets: presets.map((p) => ({ ...p })) };
+    await hooks.before("derivative:presets:extend", context);
+    derivativesInternal.setPresets(context.presets);
+  });
+
+  const presetContext = { presets: presets.map((p) => ({ ...p })) };
+  await hooks.before("derivative:presets:extend", presetContext);
+  try {
+    derivativesInternal.setPresets(presetContext.presets);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  for (const name of eager) {
+    if (!derivatives.presets().some((p) => p.name === name)) {
+      await db.destroy();
+      throw new GalleryError("INVALID_CONFIGURATION", { detail: `Eager preset "${name}" is not enabled.` });
+    }
   }
 
   if (options.jobs?.run !== false) jobs.start();
@@ -170,8 +298,20 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     as: (actor) => ({
       albums: bind(services.albums, actor),
       photos: bind(services.photos, actor),
-      derivatives: bind(services.derivatives, actor, ["presets", "describe", "generate"]),
+      derivatives: bind(services.derivatives, actor, ["presets", "describe", "generate", "deleteForSource"]),
       users: bind(services.users, actor, ["count"]),
+      groups: bind(services.groups, actor, ["defaultGroupIds"]),
+      access: bind(services.access, actor),
+      activity: bind(services.activity, actor, ["purge"]),
+      tokens: bind(services.tokens, actor, ["resolve"]),
+      shares: bind(services.shares, actor, ["unlock", "resolveSession"]),
+      tags: bind(services.tags, actor),
+      search: bind(services.search, actor),
+      batch: bind(services.batch, actor),
+      browse: bind(services.browse, actor),
+      dashboard: bind(services.dashboard, actor),
+      jobAdmin: bind(services.jobAdmin, actor),
+      plugins: bind(services.plugins, actor, ["matchRoute", "matchPage", "isActive", "renderSlot"]),
     }),
     async close() {
       if (closed) return;

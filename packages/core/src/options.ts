@@ -26,6 +26,13 @@ export interface GalleryOptions {
     maxBytes?: number;
     /** Largest accepted image in pixels (decompression bombs). @default 268 million (16384²) */
     maxPixels?: number;
+    /**
+     * What an upload of content that already exists does: `link` the existing photo into the target album, or
+     * `refuse` with `DUPLICATE_PHOTO`. The result says which happened. @default "link"
+     */
+    duplicates?: "link" | "refuse";
+    /** Turn IPTC/XMP keywords into tags at ingest. @default true */
+    keywordsAsTags?: boolean;
   };
   /** Derivatives. */
   derivatives?: {
@@ -35,8 +42,30 @@ export interface GalleryOptions {
     eager?: string[];
     /** Formats in order of preference; JPEG is always the fallback. @default ["jpeg"] */
     formats?: ("jpeg" | "webp" | "avif")[];
-    /** Derivative generations at once in this process. @default number of CPUs */
+    /** Derivative generations at once in this process. @default the machine's available parallelism */
     concurrency?: number;
+    /**
+     * Animated GIF/WebP sources: `keep` serves animated WebP where WebP is negotiated (JPEG and AVIF are
+     * always a still first frame); `still` always serves the first frame. @default "still"
+     */
+    animation?: "keep" | "still";
+    /**
+     * Who may download originals of the photos they can see (Piwigo's `enabled_high`): everyone who sees the
+     * photo, signed-in users only, or admins and the uploader only. @default "visible"
+     */
+    originals?: "visible" | "users" | "admins";
+    /**
+     * `redirect` answers media requests (after the permission check) with a short-lived signed URL when the
+     * storage can sign URLs; `stream` always streams the bytes. @default "stream"
+     */
+    delivery?: "stream" | "redirect";
+    /** Lifetime of signed media URLs in seconds. @default 300 */
+    signedUrlSeconds?: number;
+    /**
+     * Bytes of hot derivatives (each up to 1 MiB) kept in memory per process; their keys never change, so
+     * entries are never stale. Permission checks still run on every request. 0 turns it off. @default 64 MiB
+     */
+    memoryCacheBytes?: number;
   };
   /** Background jobs. */
   jobs?: {
@@ -46,11 +75,34 @@ export interface GalleryOptions {
     concurrency?: number;
     /** Idle polling interval in ms. @default 1000 */
     pollMs?: number;
+    /**
+     * Lease of a running job (and of a derivative generation lock), renewed while it runs; a process that
+     * dies loses its jobs to other workers after this. @default 60000 (jobs), 30000 (generation locks)
+     */
+    leaseMs?: number;
+    /** First retry delay of a failed job; doubles per attempt (up to an hour). @default 2000 */
+    backoffMs?: number;
   };
   /** Sessions. */
   sessions?: {
     /** Session lifetime, extended while used (sliding). @default 30 days */
     ttlMs?: number;
+  };
+  /** Accounts: registration, password reset, login-only galleries. */
+  identity?: {
+    /** Self-registration: `off`, `open`, or `approval` (new accounts wait for an admin). @default "off" */
+    registration?: "off" | "open" | "approval";
+    /** Only signed-in users see anything (guests get `UNAUTHENTICATED`). @default false */
+    loginOnly?: boolean;
+    /**
+     * The gallery's public URL, used for links in e-mails (the `Host` header is never trusted).
+     * @example "https://photos.example.org"
+     */
+    publicUrl?: string;
+    /** Lifetime of a password-reset token in ms. @default 1 hour */
+    passwordResetTtlMs?: number;
+    /** How long the activity log keeps entries, in days. @default 180 */
+    activityRetentionDays?: number;
   };
 }
 
@@ -72,6 +124,8 @@ const schema = z.object({
     .object({
       maxBytes: z.number().int().positive().optional(),
       maxPixels: z.number().int().positive().optional(),
+      duplicates: z.enum(["link", "refuse"]).optional(),
+      keywordsAsTags: z.boolean().optional(),
     })
     .strict()
     .optional(),
@@ -84,6 +138,16 @@ const schema = z.object({
         .min(1)
         .optional(),
       concurrency: z.number().int().min(1).max(64).optional(),
+      animation: z.enum(["keep", "still"]).optional(),
+      originals: z.enum(["visible", "users", "admins"]).optional(),
+      delivery: z.enum(["stream", "redirect"]).optional(),
+      signedUrlSeconds: z
+        .number()
+        .int()
+        .min(10)
+        .max(7 * 24 * 3600)
+        .optional(),
+      memoryCacheBytes: z.number().int().min(0).optional(),
     })
     .strict()
     .optional(),
@@ -92,11 +156,28 @@ const schema = z.object({
       run: z.boolean().optional(),
       concurrency: z.number().int().min(1).max(64).optional(),
       pollMs: z.number().int().min(10).optional(),
+      leaseMs: z.number().int().min(100).optional(),
+      backoffMs: z.number().int().min(0).optional(),
     })
     .strict()
     .optional(),
   sessions: z
     .object({ ttlMs: z.number().int().min(60_000).optional() })
+    .strict()
+    .optional(),
+  identity: z
+    .object({
+      registration: z.enum(["off", "open", "approval"]).optional(),
+      loginOnly: z.boolean().optional(),
+      publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+      passwordResetTtlMs: z
+        .number()
+        .int()
+        .min(60_000)
+        .max(7 * 24 * 3600 * 1000)
+        .optional(),
+      activityRetentionDays: z.number().int().min(1).max(36_500).optional(),
+    })
     .strict()
     .optional(),
 });

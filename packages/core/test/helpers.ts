@@ -2,28 +2,49 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGallery, type Gallery, type GalleryOptions } from "@vernissage/core";
-import { sqliteDatabase } from "@vernissage/db-sqlite";
-import { fsStorage } from "@vernissage/storage-fs";
 import sharp from "sharp";
+import { stackAdapters, type TestStackName } from "../../../e2e/support/stack.js";
 
-/** A gallery on a temporary SQLite file and folder; jobs run only when a test asks. */
-export async function tempGallery(
-  options: Partial<GalleryOptions> = {},
-): Promise<{ gallery: Gallery; dir: string; close(): Promise<void> }> {
+/**
+ * A gallery on the stack `VERNISSAGE_TEST_STACK` chooses (default `sqlite-fs`: a temporary SQLite file and
+ * folder; `postgres-s3`: a throwaway PostgreSQL database and an s3rver folder); jobs run only when a test asks.
+ * `listKeys()` lists the stored files whatever the stack.
+ */
+export async function tempGallery(options: Partial<GalleryOptions> = {}): Promise<{
+  gallery: Gallery;
+  dir: string;
+  stack: TestStackName;
+  listKeys(): Promise<string[]>;
+  close(): Promise<void>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), "vernissage-core-"));
-  const gallery = await createGallery({
-    database: sqliteDatabase({ filename: join(dir, "gallery.db") }),
-    storage: fsStorage({ root: join(dir, "files") }),
-    jobs: { run: false },
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
-    ...options,
-  });
+  const adapters = await stackAdapters(dir);
+  let gallery: Gallery;
+  try {
+    gallery = await createGallery({
+      database: adapters.database,
+      storage: adapters.storage,
+      jobs: { run: false },
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+      ...options,
+    });
+  } catch (error) {
+    await adapters.dispose();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     gallery,
     dir,
+    stack: adapters.stack,
+    listKeys: adapters.listKeys,
     async close() {
-      await gallery.close();
-      await rm(dir, { recursive: true, force: true });
+      try {
+        await gallery.close();
+      } finally {
+        await adapters.dispose();
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -3,7 +3,17 @@ import type { ApiRoute } from "./route.js";
 import { albumRoutes } from "./routes/albums.js";
 import { authRoutes } from "./routes/auth.js";
 import type { ApiRouteOptions } from "./routes/common.js";
+import { derivativeRoutes } from "./routes/derivatives.js";
+import { grantRoutes } from "./routes/grants.js";
+import { groupRoutes } from "./routes/groups.js";
+import { jobRoutes } from "./routes/jobs.js";
 import { photoRoutes } from "./routes/photos.js";
+import { pluginRoutes } from "./routes/plugins.js";
+import { searchRoutes } from "./routes/search.js";
+import { shareRoutes } from "./routes/shares.js";
+import { tagRoutes } from "./routes/tags.js";
+import { tokenRoutes } from "./routes/tokens.js";
+import { userRoutes } from "./routes/users.js";
 
 export type { ApiRouteOptions } from "./routes/common.js";
 
@@ -12,7 +22,21 @@ export type { ApiRouteOptions } from "./routes/common.js";
  * area keeps its routes in `routes/<area>.ts`.
  */
 export function apiRoutes(options: ApiRouteOptions): ApiRoute[] {
-  return [...authRoutes(options), ...albumRoutes(options), ...photoRoutes(options)];
+  return [
+    ...authRoutes(options),
+    ...albumRoutes(options),
+    ...photoRoutes(options),
+    ...tagRoutes(options),
+    ...searchRoutes(options),
+    ...jobRoutes(options),
+    ...derivativeRoutes(options),
+    ...pluginRoutes(options),
+    ...userRoutes(options),
+    ...groupRoutes(options),
+    ...grantRoutes(options),
+    ...tokenRoutes(options),
+    ...shareRoutes(options),
+  ];
 }
 
 /** @internal Fail fast when two routes share an operationId or a method and path. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type Actor, type Gallery, GalleryError, type Theme } from "@vernissage/core";
+import { type Actor, type Gallery, GalleryError, resolveProviderActor, type Theme } from "@vernissage/core";
 import { defaultTheme } from "@vernissage/theme-default";
-import { getRouterParams, H3, type H3Event } from "h3";
+import { getRequestIP, getRouterParams, H3, type H3Event } from "h3";
 import pino, { type Logger } from "pino";
 import type { z } from "zod";
 import { apiRoutes, assertUniqueOperationIds } from "./api-routes.js";
@@ -9,10 +9,12 @@ import { createLinks } from "./links.js";
 import { sendMedia } from "./media.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { createPageRoutes } from "./page-routes.js";
-import { createPageRenderer, htmlResponse, prepareAssets } from "./pages.js";
+import { htmlResponse, preferredLanguage } from "./pages.js";
+import { mountPluginRoutes } from "./plugin-routes.js";
 import { problemResponse, toGalleryError } from "./problem.js";
 import type { ApiRoute } from "./route.js";
-import { assertSameOrigin, type RequestIdentity, resolveIdentity } from "./session.js";
+import { assertRouteScope, assertSameOrigin, type RequestIdentity, resolveIdentity } from "./session.js";
+import { createThemeSelection } from "./theme-selection.js";
 
 /** Options of {@link createGalleryApp}. */
 export interface GalleryAppOptions {
@@ -20,6 +22,11 @@ export interface GalleryAppOptions {
   basePath?: string;
   /** Theme for the gallery pages. @default the default theme */
   theme?: Theme;
+  /**
+   * Other themes this app can render: an admin chooses one for the gallery (`setGalleryTheme`) or previews one
+   * with `?theme=<name>` on any page. @default none
+   */
+  themes?: Theme[];
   /** pino logger for request logs (one JSON line per request, with its request id). @default pino at `info` */
   logger?: Logger;
   /**
@@ -56,8 +63,8 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
   const log = options.logger ?? pino({ level: "info", base: undefined });
   const links = createLinks(base);
   const theme = options.theme ?? defaultTheme;
-  const assets = prepareAssets(theme, links);
-  const renderer = createPageRenderer({ gallery, theme, links, assets });
+  const themes = createThemeSelection({ gallery, links, fallback: theme, themes: options.themes ?? [] });
+  const { renderer, assets } = themes;
   const secure = (request: Request) =>
     options.secureCookies === "auto" || options.secureCookies === undefined
       ? new URL(request.url).protocol === "https:"
@@ -91,15 +98,39 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
       let identity: RequestIdentity | undefined;
       try {
         identity = await resolveIdentity(event.req, gallery, options.resolveActor);
+        if (gallery.hooks.has("auth:actor:resolve")) {
+          // Authentication plugins (LDAP, OIDC, proxy headers) may replace the actor; treat theirs like a cookie
+          // identity (a browser sends it cross-site too), so writes get the CSRF check.
+          const ip = getRequestIP(event) ?? null;
+          const actor = await resolveProviderActor(gallery, {
+            request: event.req,
+            ip,
+            actor: identity.actor,
+          });
+          if (actor !== identity.actor) identity = { actor, session: identity.session, viaCookie: true };
+        }
         if (identity.viaCookie) assertSameOrigin(event.req, event.url, allowedOrigins);
-        response = await fn(event, identity, requestId, headers);
+        if (gallery.hooks.has("http:request:before")) {
+          const hookCtx = { request: event.req, requestId, actor: identity.actor };
+          await gallery.hooks.before("http:request:before", hookCtx);
+          identity = { ...identity, actor: hookCtx.actor };
+        }
+        const who = identity;
+        response =
+          kind === "page"
+            ? await themes.run(event.url, who.actor, () => fn(event, who, requestId, headers))
+            : await fn(event, who, requestId, headers);
       } catch (thrown) {
         const error = toGalleryError(thrown);
         if (error.code === "INTERNAL" || error.status >= 500) {
           log.error({ reqId: requestId, code: error.code, err: error.cause ?? error }, "request failed");
         }
         if (kind === "page") {
-          const ctx = renderer.context(identity?.session?.user.displayName ?? null);
+          const ctx = renderer.context(
+            identity?.session?.user.displayName ?? null,
+            event.req,
+            preferredLanguage(identity?.session),
+          );
           const message =
             error.status === 404
               ? "Page not found"
@@ -119,6 +150,15 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
         response = new Response(response.body, {
           status: response.status,
           headers: mergeHeaders(response.headers, headers),
+        });
+      }
+      if (gallery.hooks.has("http:response:before")) {
+        // Headers of a response made here are mutable; a handler's errors are logged, the response still goes.
+        await gallery.hooks.after("http:response:before", {
+          request: event.req,
+          requestId,
+          status: response.status,
+          headers: response.headers,
         });
       }
       log.info(
@@ -142,6 +182,10 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
       path,
       wrap("api", async (event, identity, requestId, headers) => {
         if (route.auth === "required" && identity.actor.kind === "guest")
+          throw new GalleryError("UNAUTHENTICATED");
+        assertRouteScope(route.scope, identity.actor);
+        // A login-only gallery shows guests nothing but the routes that sign in.
+        if (gallery.auth.loginOnly && identity.actor.kind === "guest" && route.scope !== "public")
           throw new GalleryError("UNAUTHENTICATED");
         const params = route.params
           ? parse(route.params, getRouterParams(event, { decode: true }), "params")
@@ -196,20 +240,25 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
   // --- Media -------------------------------------------------------------------------------------------
   app.get(
     `${base}/media/photos/:id/original/:version`,
-    wrap("media", async (event, identity) => {
-      const { id = "" } = getRouterParams(event, { decode: true });
+    wrap("media", async (event, identity, requestId) => {
+      const { id = "", version = "" } = getRouterParams(event, { decode: true });
+      if (gallery.auth.loginOnly && identity.actor.kind === "guest")
+        throw new GalleryError("UNAUTHENTICATED");
       const file = await gallery.derivatives.original(identity.actor, id);
-      return sendMedia(event.req, file, { immutable: true });
+      return sendMedia(event.req, file, { immutable: version === file.version, requestId });
     }),
   );
   app.get(
     `${base}/media/photos/:id/:preset/:version`,
-    wrap("media", async (event, identity) => {
-      const { id = "", preset = "" } = getRouterParams(event, { decode: true });
+    wrap("media", async (event, identity, requestId) => {
+      const { id = "", preset = "", version = "" } = getRouterParams(event, { decode: true });
+      if (gallery.auth.loginOnly && identity.actor.kind === "guest")
+        throw new GalleryError("UNAUTHENTICATED");
       const file = await gallery.derivatives.get(identity.actor, id, preset, {
         accept: event.req.headers.get("accept"),
       });
-      return sendMedia(event.req, file, { immutable: true, vary: "Accept" });
+      // Only a URL carrying the current version may be cached forever (an old one now shows other bytes).
+      return sendMedia(event.req, file, { immutable: version === file.version, vary: "Accept", requestId });
     }),
   );
 
@@ -230,6 +279,7 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
     }),
   );
   createPageRoutes({ app, base, gallery, links, renderer, wrap, secureCookies: secure });
+  mountPluginRoutes({ app, base, gallery, wrap, renderer });
 
   // Anything else: a problem document under /api, a friendly page elsewhere.
   app.all(

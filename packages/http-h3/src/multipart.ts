@@ -28,6 +28,8 @@ export async function handleMultipartUpload(
   try {
     parser = busboy({
       headers: { "content-type": contentType },
+      // Keep the name as sent so core can refuse paths and control characters instead of silently trimming.
+      preservePath: true,
       limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: limits.maxFileBytes + 1, parts: 30 },
     });
   } catch (error) {

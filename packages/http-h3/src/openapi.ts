@@ -101,7 +101,7 @@ export function buildOpenApiDocument(
       tags: route.tags,
       "x-required-scope": route.scope,
       "x-rate-limit-class": route.rateClass,
-      security: route.auth === "required" ? [{ cookieSession: [] }] : [{}, { cookieSession: [] }],
+      security: securityOf(route),
       ...(parameters.length > 0 ? { parameters } : {}),
       responses,
     };
@@ -141,7 +141,28 @@ export function buildOpenApiDocument(
           name: "vernissage_session",
           description: "Session cookie set by login.",
         },
+        bearerToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "An API token (`vrn_….…`) in `Authorization: Bearer`; never in a query parameter.",
+        },
+        shareSession: {
+          type: "apiKey",
+          in: "cookie",
+          name: "vernissage_share",
+          description: "Share-link session cookie set by unlockShareLink.",
+        },
       },
     },
   };
+}
+
+/** Security requirements of a route: a session cookie or a bearer token carrying the route's scope. */
+function securityOf(route: ApiRoute): Record<string, string[]>[] {
+  const bearer =
+    route.scope === "session"
+      ? []
+      : [{ bearerToken: ["public", "user"].includes(route.scope) ? [] : [route.scope] }];
+  const signedIn = [{ cookieSession: [] as string[] }, ...bearer];
+  return route.auth === "required" ? signedIn : [{}, ...signedIn];
 }

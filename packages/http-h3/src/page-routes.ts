@@ -1,8 +1,22 @@
-import { type Gallery, GalleryError } from "@vernissage/core";
+import {
+  type Gallery,
+  GalleryError,
+  type ImageSource,
+  isAdminActor,
+  type PageContext,
+  type PageMeta,
+} from "@vernissage/core";
+import { translate } from "@vernissage/theme-default";
 import { getRouterParams, type H3, type H3Event } from "h3";
+import { createAccountPageRoutes } from "./account-pages.js";
+import { createAdminPageRoutes } from "./admin-pages.js";
+import { parseCookieHeader } from "./cookies.js";
+import { renderAtomFeed } from "./feed.js";
 import type { Links } from "./links.js";
-import { type createPageRenderer, htmlResponse } from "./pages.js";
-import { type RequestIdentity, sessionCookie } from "./session.js";
+import { type createPageRenderer, feedHref, htmlResponse, preferredLanguage } from "./pages.js";
+import { clientIp } from "./routes/identity-schemas.js";
+import { csrfToken, type RequestIdentity, SESSION_COOKIE, sessionCookie } from "./session.js";
+import { createSharePageRoutes } from "./share-pages.js";
 
 type Wrap = (
   kind: "api" | "page" | "media",
@@ -18,9 +32,20 @@ export interface PageRouteDeps {
   renderer: ReturnType<typeof createPageRenderer>;
   wrap: Wrap;
   secureCookies: (request: Request) => boolean;
+  /** Largest upload the admin form fallback accepts. @default 200 MiB */
+  maxUploadBytes?: number;
 }
 
 const PHOTOS_PER_PAGE = 60;
+const FEED_SIZE = 30;
+const DESCRIPTION_CHARS = 200;
+const TAG_LIMIT = 200;
+
+/** A `YYYY-MM-DD` date from a form field, or "" when absent or not a real date. */
+function dayOrEmpty(value: string | null): string {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return "";
+  return Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ? "" : value;
+}
 
 /** Only same-site relative paths are accepted as a post-login destination (no open redirect). */
 function safeNext(next: string | null | undefined, base: string): string {
@@ -28,20 +53,58 @@ function safeNext(next: string | null | undefined, base: string): string {
   return next;
 }
 
-/** Register the server-rendered gallery pages. */
+/** A plain-text description for meta tags: whitespace collapsed, cut at a word boundary. */
+function shortText(text: string): string | undefined {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat === "") return undefined;
+  if (flat.length <= DESCRIPTION_CHARS) return flat;
+  const cut = flat.slice(0, DESCRIPTION_CHARS);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), DESCRIPTION_CHARS / 2))}…`;
+}
+
+/** The image link previews use: a large-ish derivative, as an absolute URL. */
+function previewImage(
+  ctx: PageContext,
+  images: Record<string, ImageSource>,
+  alt: string,
+): PageMeta["image"] | undefined {
+  const source = images.large ?? images.medium ?? images.small ?? Object.values(images)[0];
+  if (!source || !ctx.origin) return undefined;
+  return { url: `${ctx.origin}${source.url}`, width: source.width, height: source.height, alt };
+}
+
+/** Register the server-rendered gallery pages and the Atom feed. */
 export function createPageRoutes(deps: PageRouteDeps): void {
   const { app, base, gallery, links, renderer, wrap } = deps;
   const theme = renderer;
   const userName = (id: RequestIdentity) => id.session?.user.displayName ?? null;
+  const contextFor = (event: H3Event, identity: RequestIdentity): PageContext => {
+    const ctx = theme.context(userName(identity), event.req, preferredLanguage(identity.session));
+    const session = parseCookieHeader(event.req.headers.get("cookie")).get(SESSION_COOKIE);
+    return {
+      ...ctx,
+      isAdmin: isAdminActor(identity.actor),
+      ...(identity.session && session ? { csrfToken: csrfToken(session) } : {}),
+    };
+  };
+  const absolute = (ctx: PageContext, path: string) => (ctx.origin ? `${ctx.origin}${path}` : undefined);
+  const tagHref = (tag: { id: string }) => `${base}/tags/${encodeURIComponent(tag.id)}`;
 
   const home = wrap("page", async (event, identity, _rid, headers) => {
     const cursor = event.url.searchParams.get("cursor") ?? undefined;
     const page = await gallery.albums.list(identity.actor, { parentId: null, cursor, limit: 48 });
-    const ctx = theme.context(userName(identity));
+    const ctx = contextFor(event, identity);
     const albums = await theme.albumViews(identity.actor, page.items);
     const nextHref = page.nextCursor ? `${links.home()}?cursor=${encodeURIComponent(page.nextCursor)}` : null;
-    const main = renderTemplates(renderer).home(ctx, { albums, nextHref });
-    return htmlResponse(theme.page(ctx, gallery.title, main), { headers });
+    const main = theme.templates.home(ctx, { albums, nextHref });
+    const cover = albums.find((a) => a.cover !== null)?.cover;
+    const meta: PageMeta = {
+      canonical: absolute(ctx, links.home()),
+      ...(cover && ctx.origin
+        ? { image: { url: `${ctx.origin}${cover.url}`, width: cover.width, height: cover.height, alt: "" } }
+        : {}),
+    };
+    return htmlResponse(theme.page(ctx, gallery.title, main, undefined, meta), { headers });
   });
   app.get(`${base}/`, home);
   if (base !== "") app.get(base, home);
@@ -61,26 +124,28 @@ export function createPageRoutes(deps: PageRouteDeps): void {
       gallery.albums.list(identity.actor, { parentId: album.id, limit: 200 }),
       gallery.photos.listInAlbum(identity.actor, album.id, { cursor, limit: PHOTOS_PER_PAGE }),
     ]);
-    const ctx = theme.context(userName(identity));
+    const ctx = contextFor(event, identity);
     const crumbs = [
       { label: gallery.title, href: links.home() },
       ...parents.map((p) => ({ label: p.name, href: links.album(p) })),
     ];
-    const main = renderTemplates(renderer).album(ctx, {
+    const photoViews = photos.items.map((p) => theme.photoView(p, album.id));
+    const main = theme.templates.album(ctx, {
       album,
       parents: crumbs,
       children: await theme.albumViews(identity.actor, children.items),
-      photos: photos.items.map((p) => theme.photoView(p)),
+      photos: photoViews,
       nextHref: photos.nextCursor
         ? `${links.album(album)}?cursor=${encodeURIComponent(photos.nextCursor)}`
         : null,
     });
-    return htmlResponse(
-      theme.page(ctx, album.name, main, [...crumbs, { label: album.name, href: links.album(album) }]),
-      {
-        headers,
-      },
-    );
+    const first = photoViews[0];
+    const meta: PageMeta = {
+      canonical: absolute(ctx, links.album(album)),
+      description: shortText(album.description),
+      image: first ? previewImage(ctx, first.images, album.name) : undefined,
+    };
+    return htmlResponse(theme.page(ctx, album.name, main, undefined, meta), { headers });
   });
   app.get(`${base}/albums/:id`, albumPage);
   app.get(`${base}/albums/:id/:slug`, albumPage);
@@ -89,20 +154,211 @@ export function createPageRoutes(deps: PageRouteDeps): void {
     `${base}/photos/:id`,
     wrap("page", async (event, identity, _rid, headers) => {
       const { id = "" } = getRouterParams(event, { decode: true });
-      const photo = await gallery.photos.get(identity.actor, id);
-      const ctx = theme.context(userName(identity));
-      const main = renderTemplates(renderer).photo(ctx, { photo: theme.photoView(photo), albumHref: null });
-      return htmlResponse(theme.page(ctx, photo.title || photo.originalFilename, main), { headers });
+      const albumId = event.url.searchParams.get("album") ?? undefined;
+      const [context, photoTags] = await Promise.all([
+        gallery.browse.photoContext(identity.actor, id, { albumId }),
+        gallery.tags.ofPhoto(identity.actor, id),
+      ]);
+      const { photo } = context;
+      const ctx = contextFor(event, identity);
+      const walked = context.album;
+      const ancestors = walked ? await gallery.albums.ancestors(identity.actor, walked.id) : [];
+      const label = (p: typeof photo) => p.title.trim() || p.originalFilename;
+      const neighbour = (p: typeof photo | null) =>
+        p === null ? null : { label: label(p), href: theme.photoView(p, walked?.id).href };
+      const view = theme.photoView(photo, walked?.id);
+      const main = theme.templates.photo(ctx, {
+        photo: view,
+        albumHref: walked ? links.album(walked) : null,
+        albums: context.albums.map((a) => ({ label: a.name, href: links.album(a) })),
+        previous: neighbour(context.previous),
+        next: neighbour(context.next),
+        // Visible photos may be downloaded, except through a share link made without download rights.
+        originalHref:
+          identity.actor.kind === "share" && !identity.actor.canDownload ? null : links.original(photo),
+        tags: photoTags.map((tag) => ({ label: tag.name, href: tagHref(tag) })),
+      });
+      const crumbs = [
+        { label: gallery.title, href: links.home() },
+        ...ancestors.map((a) => ({ label: a.name, href: links.album(a) })),
+        ...(walked ? [{ label: walked.name, href: links.album(walked) }] : []),
+      ];
+      const title = label(photo);
+      const meta: PageMeta = {
+        canonical: absolute(ctx, links.photo(photo)),
+        description: shortText(photo.description),
+        type: "article",
+        image: previewImage(ctx, view.images, title),
+      };
+      return htmlResponse(theme.page(ctx, title, main, crumbs, meta), { headers });
+    }),
+  );
+
+  app.get(
+    `${base}/tags`,
+    wrap("page", async (event, identity, _rid, headers) => {
+      const ctx = contextFor(event, identity);
+      const page = await gallery.tags.list(identity.actor, { limit: TAG_LIMIT });
+      const main = theme.templates.tags(ctx, {
+        tags: page.items
+          .filter((tag) => tag.photoCount > 0)
+          .map((tag) => ({ label: tag.name, href: tagHref(tag), count: tag.photoCount })),
+      });
+      const meta: PageMeta = { canonical: absolute(ctx, `${base}/tags`) };
+      return htmlResponse(theme.page(ctx, translate(ctx.lang, "tags.title"), main, undefined, meta), {
+        headers,
+      });
+    }),
+  );
+
+  app.get(
+    `${base}/tags/:id`,
+    wrap("page", async (event, identity, _rid, headers) => {
+      const { id = "" } = getRouterParams(event, { decode: true });
+      const tag = await gallery.tags.get(identity.actor, id);
+      const cursor = event.url.searchParams.get("cursor") ?? undefined;
+      const photos = await gallery.photos.list(identity.actor, {
+        tagId: tag.id,
+        cursor,
+        limit: PHOTOS_PER_PAGE,
+      });
+      const ctx = contextFor(event, identity);
+      const main = theme.templates.tag(ctx, {
+        tag: { label: tag.name, count: tag.photoCount },
+        photos: photos.items.map((p) => theme.photoView(p)),
+        nextHref: photos.nextCursor
+          ? `${tagHref(tag)}?cursor=${encodeURIComponent(photos.nextCursor)}`
+          : null,
+      });
+      const title = translate(ctx.lang, "tag.title", { name: tag.name });
+      const meta: PageMeta = { canonical: absolute(ctx, tagHref(tag)) };
+      return htmlResponse(theme.page(ctx, title, main, undefined, meta), { headers });
+    }),
+  );
+
+  app.get(
+    `${base}/search`,
+    wrap("page", async (event, identity, _rid, headers) => {
+      const params = event.url.searchParams;
+      const query = {
+        q: (params.get("q") ?? "").slice(0, 200),
+        tagId: (params.get("tag") ?? "").slice(0, 64),
+        takenFrom: dayOrEmpty(params.get("from")),
+        takenTo: dayOrEmpty(params.get("to")),
+      };
+      const cursor = params.get("cursor") ?? undefined;
+      const ctx = contextFor(event, identity);
+      const tagPage = await gallery.tags.list(identity.actor, { limit: TAG_LIMIT });
+      const tagOptions = tagPage.items
+        .filter((tag) => tag.photoCount > 0)
+        .map((tag) => ({ id: tag.id, label: tag.name }));
+      const filters = {
+        tagId: query.tagId || undefined,
+        takenFrom: query.takenFrom ? Date.parse(`${query.takenFrom}T00:00:00Z`) : undefined,
+        takenTo: query.takenTo ? Date.parse(`${query.takenTo}T23:59:59.999Z`) : undefined,
+        cursor,
+        limit: PHOTOS_PER_PAGE,
+      };
+      const asked = query.q.trim() !== "" || filters.tagId || filters.takenFrom || filters.takenTo;
+      let results = null;
+      let nextCursor: string | null = null;
+      let error: string | null = null;
+      if (asked) {
+        try {
+          const page =
+            query.q.trim() === ""
+              ? await gallery.photos.list(identity.actor, filters)
+              : await gallery.search.photos(identity.actor, { ...filters, q: query.q });
+          results = page.items.map((p) => theme.photoView(p));
+          nextCursor = page.nextCursor;
+        } catch (thrown) {
+          if (!(thrown instanceof GalleryError) || thrown.code !== "VALIDATION_FAILED") throw thrown;
+          error = translate(ctx.lang, "search.invalid");
+        }
+      }
+      const next = new URLSearchParams();
+      for (const [key, value] of [
+        ["q", query.q],
+        ["tag", query.tagId],
+        ["from", query.takenFrom],
+        ["to", query.takenTo],
+      ] as const)
+        if (value) next.set(key, value);
+      if (nextCursor) next.set("cursor", nextCursor);
+      const main = theme.templates.search(ctx, {
+        query,
+        tagOptions,
+        results,
+        nextHref: nextCursor ? `${base}/search?${next.toString()}` : null,
+        error,
+      });
+      return htmlResponse(theme.page(ctx, translate(ctx.lang, "search.title"), main), {
+        status: error ? 400 : 200,
+        headers,
+      });
+    }),
+  );
+
+  const calendarPage = wrap("page", async (event, identity, _rid, headers) => {
+    const { year: rawYear } = getRouterParams(event, { decode: true });
+    const year = rawYear === undefined ? undefined : Number(rawYear);
+    if (year !== undefined && !(/^\d{4}$/.test(rawYear ?? "") && year >= 1))
+      throw new GalleryError("NOT_FOUND");
+    const buckets = await gallery.browse.calendar(identity.actor, { year });
+    const ctx = contextFor(event, identity);
+    const pad = (n: number) => String(n).padStart(2, "0");
+    const entries = buckets.map((bucket) => {
+      if (year === undefined) return { ...bucket, href: `${base}/calendar/${bucket.key}` };
+      // A month links to the search page filtered on that month's dates.
+      const last = new Date(Date.UTC(year, bucket.key, 0)).getUTCDate();
+      const from = `${year}-${pad(bucket.key)}-01`;
+      const to = `${year}-${pad(bucket.key)}-${pad(last)}`;
+      return { ...bucket, href: `${base}/search?from=${from}&to=${to}` };
+    });
+    const main = theme.templates.calendar(ctx, { year: year ?? null, entries });
+    const title =
+      year === undefined
+        ? translate(ctx.lang, "calendar.title")
+        : translate(ctx.lang, "calendar.year", { year: String(year) });
+    return htmlResponse(theme.page(ctx, title, main), { headers });
+  });
+  app.get(`${base}/calendar`, calendarPage);
+  app.get(`${base}/calendar/:year`, calendarPage);
+
+  app.get(
+    `${base}/feed.atom`,
+    wrap("page", async (event, identity, _rid, headers) => {
+      const ctx = contextFor(event, identity);
+      const page = await gallery.photos.list(identity.actor, { limit: FEED_SIZE });
+      const body = renderAtomFeed({
+        gallery,
+        links,
+        origin: event.url.origin,
+        selfHref: feedHref(links),
+        title: `${gallery.title} · ${translate(ctx.lang, "feed.title")}`,
+        lang: ctx.lang,
+        photos: page.items,
+      });
+      headers.set("content-type", "application/atom+xml; charset=utf-8");
+      headers.set("x-content-type-options", "nosniff");
+      // What the feed holds depends on who asks.
+      headers.set("cache-control", "private, no-cache");
+      headers.set("vary", "Cookie, Authorization, Accept-Language");
+      return new Response(body, { headers });
     }),
   );
 
   app.get(
     `${base}/login`,
     wrap("page", async (event, identity, _rid, headers) => {
-      const ctx = theme.context(userName(identity));
+      const ctx = contextFor(event, identity);
       const next = safeNext(event.url.searchParams.get("next"), base);
       return htmlResponse(
-        theme.page(ctx, "Sign in", renderTemplates(renderer).login(ctx, { error: null, next })),
+        theme.page(
+          ctx,
+          translate(ctx.lang, "login.title"),
+          theme.templates.login(ctx, { error: null, next }),
+        ),
         { headers },
       );
     }),
@@ -125,6 +381,9 @@ export function createPageRoutes(deps: PageRouteDeps): void {
       try {
         const info = await gallery.auth.login(username, password, {
           userAgent: event.req.headers.get("user-agent") ?? undefined,
+          ip: clientIp(event.req),
+          // No session fixation: a session the browser already held is ended.
+          previousToken: parseCookieHeader(event.req.headers.get("cookie")).get(SESSION_COOKIE),
         });
         headers.append(
           "set-cookie",
@@ -134,12 +393,47 @@ export function createPageRoutes(deps: PageRouteDeps): void {
         return new Response(null, { status: 303, headers });
       } catch (error) {
         if (!(error instanceof GalleryError) || error.code !== "INVALID_CREDENTIALS") throw error;
-        const ctx = theme.context(userName(identity));
-        const main = renderTemplates(renderer).login(ctx, { error: "Wrong username or password.", next });
-        return htmlResponse(theme.page(ctx, "Sign in", main), { status: 401, headers });
+        const ctx = contextFor(event, identity);
+        const main = theme.templates.login(ctx, { error: translate(ctx.lang, "login.failed"), next });
+        return htmlResponse(theme.page(ctx, translate(ctx.lang, "login.title"), main), {
+          status: 401,
+          headers,
+        });
       }
     }),
   );
+
+  createAccountPageRoutes({
+    app,
+    base,
+    gallery,
+    renderer,
+    wrap,
+    contextFor,
+    secureCookies: deps.secureCookies,
+  });
+
+  createSharePageRoutes({
+    app,
+    base,
+    gallery,
+    links,
+    renderer,
+    wrap,
+    contextFor,
+    secureCookies: deps.secureCookies,
+  });
+
+  createAdminPageRoutes({
+    app,
+    base,
+    gallery,
+    links,
+    renderer,
+    wrap,
+    contextFor,
+    maxUploadBytes: deps.maxUploadBytes ?? 200 * 1024 * 1024,
+  });
 
   app.post(
     `${base}/logout`,
@@ -150,9 +444,4 @@ export function createPageRoutes(deps: PageRouteDeps): void {
       return new Response(null, { status: 303, headers });
     }),
   );
-}
-
-// The renderer exposes the theme's templates through page(); the page-specific ones are reached here.
-function renderTemplates(renderer: ReturnType<typeof createPageRenderer>) {
-  return renderer.templates;
 }

@@ -5,11 +5,13 @@ import type {
   AlbumView,
   Gallery,
   PageContext,
+  PageMeta,
   Photo,
   PhotoView,
   SafeHtml,
   Theme,
 } from "@vernissage/core";
+import { errorTitle, negotiateLanguage, translate } from "@vernissage/theme-default";
 import { type Links, photoJson } from "./links.js";
 
 /** Content-Security-Policy of every page: no inline scripts or styles, nothing from other origins. */
@@ -36,6 +38,18 @@ export function prepareAssets(theme: Theme, links: Links): ThemeAssets {
   return { urls, byPath };
 }
 
+/** URL of the Atom feed of recent photos. */
+export function feedHref(links: Links): string {
+  return `${links.base}/feed.atom`;
+}
+
+/** The caller's preferred interface language, when their account records one (`locale` on the session user). */
+export function preferredLanguage(session: { user: object } | null | undefined): string | null {
+  const user = session?.user;
+  if (user && "locale" in user && typeof user.locale === "string") return user.locale;
+  return null;
+}
+
 /** Render helpers for the gallery pages. */
 export function createPageRenderer(deps: {
   gallery: Gallery;
@@ -45,13 +59,30 @@ export function createPageRenderer(deps: {
 }) {
   const { gallery, theme, links, assets } = deps;
 
-  function context(userName: string | null): PageContext {
-    return { title: gallery.title, basePath: links.base, userName, assets: assets.urls, lang: "en" };
+  /**
+   * The context of one page: the language comes from the user's preference, else `Accept-Language`, else
+   * English; the origin (for permalinks and Open Graph) from the request.
+   */
+  function context(userName: string | null, request?: Request, preferred?: string | null): PageContext {
+    const lang = negotiateLanguage(request?.headers.get("accept-language"), preferred);
+    const origin = request ? new URL(request.url).origin : undefined;
+    return {
+      title: gallery.title,
+      basePath: links.base,
+      userName,
+      assets: assets.urls,
+      lang,
+      origin,
+      // Template slots show what enabled plugins render (core's theme contract; see docs/themes.md).
+      slot: (name, data) => gallery.plugins.renderSlot(name, data),
+    };
   }
 
-  function photoView(photo: Photo): PhotoView {
+  /** A photo as pages show it; `albumId` keeps the album being browsed in the photo link (for previous/next). */
+  function photoView(photo: Photo, albumId?: string): PhotoView {
     const json = photoJson(gallery, links, photo);
-    return { photo, images: json.derivatives, href: links.photo(photo) };
+    const href = albumId ? `${links.photo(photo)}?album=${encodeURIComponent(albumId)}` : links.photo(photo);
+    return { photo, images: json.derivatives, href };
   }
 
   async function albumViews(actor: Actor, albums: Album[]): Promise<AlbumView[]> {
@@ -63,8 +94,21 @@ export function createPageRenderer(deps: {
     return albums.map((album) => {
       const cover = album.coverPhotoId ? byId.get(album.coverPhotoId) : undefined;
       const images = cover ? photoView(cover).images : undefined;
-      return { album, href: links.album(album), cover: images?.thumb ?? images?.square ?? null };
+      return {
+        album,
+        href: links.album(album),
+        cover: images?.small ?? images?.xsmall ?? images?.thumb ?? images?.square ?? null,
+      };
     });
+  }
+
+  /** Links every page's head carries: the Atom feed of recent photos. */
+  function defaultMeta(ctx: PageContext): PageMeta {
+    return {
+      alternates: [
+        { href: feedHref(links), type: "application/atom+xml", title: translate(ctx.lang, "feed.title") },
+      ],
+    };
   }
 
   function page(
@@ -72,8 +116,10 @@ export function createPageRenderer(deps: {
     title: string,
     main: SafeHtml,
     breadcrumbs?: { label: string; href: string }[],
+    meta?: PageMeta,
   ): string {
-    return theme.templates.layout(ctx, { title, main, breadcrumbs }).toString();
+    const full: PageMeta = { ...defaultMeta(ctx), ...meta };
+    return theme.templates.layout(ctx, { title, main, breadcrumbs, meta: full }).toString();
   }
 
   return {
@@ -83,7 +129,8 @@ export function createPageRenderer(deps: {
     albumViews,
     page,
     error(ctx: PageContext, status: number, code: string, message: string): string {
-      return page(ctx, message, theme.templates.error(ctx, { status, code, message }));
+      const title = errorTitle(ctx.lang, status, message);
+      return page(ctx, title, theme.templates.error(ctx, { status, code, message: title }));
     },
   };
 }

@@ -36,6 +36,8 @@ const PUBLIC_DATA_KEYS = new Set([
   "hook",
   "plugin",
   "photoId",
+  "retryAfter",
+  "scope",
 ]);
 
 /** Build the problem+json response for an error. Never includes stack traces or driver messages. */
@@ -58,6 +60,9 @@ export function problemResponse(
     const data = Object.fromEntries(Object.entries(error.data).filter(([k]) => PUBLIC_DATA_KEYS.has(k)));
     if (Object.keys(data).length > 0) body.data = data;
   }
+  const retryAfter = error.data?.retryAfter;
+  if (error.code === "RATE_LIMITED" && typeof retryAfter === "number" && !headers.has("retry-after"))
+    headers.set("retry-after", String(Math.max(1, Math.ceil(retryAfter))));
   headers.set("content-type", "application/problem+json");
   headers.set("x-request-id", requestId);
   headers.set("cache-control", "no-store");

@@ -1,16 +1,14 @@
-import type { Actor, Gallery, GalleryErrorCode, ResolvedSession } from "@vernissage/core";
+import type { Actor, Gallery, GalleryErrorCode, ResolvedSession, TokenScope } from "@vernissage/core";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { Links } from "./links.js";
 
-/** Scopes a route may require. `public` routes are open to guests (the core rule still filters results). */
-export type RouteScope =
-  | "public"
-  | "session"
-  | "albums:read"
-  | "albums:write"
-  | "photos:read"
-  | "photos:write";
+/**
+ * Scopes a route may require of an API token. `public`: any caller, tokens included (the core rule still filters
+ * results); `user`: any signed-in user or token; `session`: a browser session only (tokens are refused); a
+ * token scope (`albums:read`, `photos:write`, …): tokens must carry it (the `admin` scope carries all).
+ */
+export type RouteScope = "public" | "user" | "session" | TokenScope;
 
 /** Rate-limit classes. */
 export type RateClass = "read" | "write" | "upload" | "login";

@@ -33,6 +33,9 @@ export const AlbumSchema = z
     rank: z.number().int(),
     coverPhotoId: z.string().nullable().describe("A cover photo the caller may see, or null."),
     photoCount: z.number().int().describe("Photos directly in the album that the caller may see."),
+    photoOrder: z
+      .enum(["manual", "takenAt", "addedAt", "title"])
+      .describe("How the album's photos are ordered."),
     createdAt: z.string().describe("ISO 8601 time."),
     updatedAt: z.string(),
     url: z.string().describe("The album's gallery page."),
@@ -46,6 +49,7 @@ export const CreateAlbumBody = z
     description: z.string().max(10_000).optional(),
     parentId: Id.nullable().optional(),
     visibility: Visibility.optional(),
+    photoOrder: z.enum(["manual", "takenAt", "addedAt", "title"]).optional(),
   })
   .strict()
   .meta({ id: "CreateAlbum" });
@@ -56,6 +60,27 @@ export const DerivativeLink = z.object({
   width: z.number().int(),
   height: z.number().int(),
 });
+
+/** Capture metadata read from the file (EXIF, IPTC, XMP, GPS); null when the file did not say. */
+export const PhotoMetadataSchema = z
+  .object({
+    takenAtOffset: z.number().int().nullable().describe("Minutes east of UTC of the capture time."),
+    cameraMake: z.string().nullable(),
+    cameraModel: z.string().nullable(),
+    lens: z.string().nullable(),
+    exposureTime: z.number().nullable().describe("Seconds."),
+    aperture: z.number().nullable().describe("f-number."),
+    iso: z.number().int().nullable(),
+    focalLength: z.number().nullable().describe("Millimetres."),
+    latitude: z.number().nullable(),
+    longitude: z.number().nullable(),
+    altitude: z.number().nullable().describe("Metres."),
+    title: z.string().nullable(),
+    description: z.string().nullable(),
+    keywords: z.array(z.string()),
+    rating: z.number().int().nullable(),
+  })
+  .meta({ id: "PhotoMetadata" });
 
 /** A photo. */
 export const PhotoSchema = z
@@ -75,6 +100,7 @@ export const PhotoSchema = z
     updatedAt: z.string(),
     privacyLevel: z.number().int(),
     thumbhash: z.string().nullable(),
+    metadata: PhotoMetadataSchema,
     derivatives: z.record(z.string(), DerivativeLink).describe("Sizes by preset name (`thumb`, `medium`…)."),
     originalUrl: z.string(),
     url: z.string().describe("The photo's gallery page."),

@@ -2,23 +2,34 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGallery, type Gallery, type GalleryOptions, SYSTEM } from "@vernissage/core";
-import { sqliteDatabase } from "@vernissage/db-sqlite";
-import { fsStorage } from "@vernissage/storage-fs";
 import pino from "pino";
 import sharp from "sharp";
+import { stackAdapters } from "../../../e2e/support/stack.js";
 import { createGalleryApp, type GalleryAppOptions } from "../src/index.js";
 
 export const ORIGIN = "http://gallery.test";
 
-/** A gallery on a temporary SQLite file and folder, with an owner `admin` / `correct horse battery`. */
+/**
+ * A gallery with an owner `admin` / `correct horse battery`, on the stack `VERNISSAGE_TEST_STACK` chooses
+ * (default `sqlite-fs`: a temporary SQLite file and folder; `postgres-s3`: a throwaway PostgreSQL database and
+ * an s3rver folder). `listKeys()` lists the stored files whatever the stack.
+ */
 export async function setup(options: { app?: GalleryAppOptions; gallery?: Partial<GalleryOptions> } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "vernissage-http-"));
-  const gallery: Gallery = await createGallery({
-    database: sqliteDatabase({ filename: join(dir, "gallery.db") }),
-    storage: fsStorage({ root: join(dir, "files") }),
-    jobs: { run: false },
-    ...options.gallery,
-  });
+  const adapters = await stackAdapters(dir);
+  let gallery: Gallery;
+  try {
+    gallery = await createGallery({
+      database: adapters.database,
+      storage: adapters.storage,
+      jobs: { run: false },
+      ...options.gallery,
+    });
+  } catch (error) {
+    await adapters.dispose();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   await gallery.users.create(SYSTEM, { username: "admin", password: "correct horse battery", role: "owner" });
   const app = createGalleryApp(gallery, { logger: pino({ level: "silent" }), ...options.app });
   const base = options.app?.basePath ?? "";
@@ -68,6 +79,8 @@ export async function setup(options: { app?: GalleryAppOptions; gallery?: Partia
 
   return {
     dir,
+    stack: adapters.stack,
+    listKeys: adapters.listKeys,
     gallery,
     app,
     request,
@@ -75,8 +88,12 @@ export async function setup(options: { app?: GalleryAppOptions; gallery?: Partia
     createAlbum,
     upload,
     async close() {
-      await gallery.close();
-      await rm(dir, { recursive: true, force: true });
+      try {
+        await gallery.close();
+      } finally {
+        await adapters.dispose();
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -112,6 +112,7 @@ describe("the walking skeleton over HTTP", () => {
     const cookie = await t.login();
     const { json: album } = await t.createAlbum(cookie, { name: "A" });
     const before = await listFiles(t.dir);
+    const keysBefore = await t.listKeys();
     const { res, json } = await t.upload(
       cookie,
       String(album.id),
@@ -126,6 +127,7 @@ describe("the walking skeleton over HTTP", () => {
     expect(rows).toHaveLength(0);
     const after = (await listFiles(t.dir)).filter((f) => !f.includes("gallery.db"));
     expect(after).toEqual(before.filter((f) => !f.includes("gallery.db")));
+    expect(await t.listKeys()).toEqual(keysBefore);
     expect((await t.request("/healthz")).status).toBe(200);
   });
 

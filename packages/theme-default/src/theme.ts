@@ -1,15 +1,27 @@
 import { defineTheme, type Theme } from "@vernissage/core";
+import { accountJs } from "./assets/account.js.js";
+import { adminJs } from "./assets/admin.js.js";
+import { faviconSvg } from "./assets/favicon.svg.js";
+import { lightboxJs } from "./assets/lightbox.js.js";
 import { styleCss } from "./assets/style.css.js";
+import { account } from "./templates/account.js";
+import { admin } from "./templates/admin.js";
 import { album } from "./templates/album.js";
+import { calendar } from "./templates/calendar.js";
 import { error } from "./templates/error.js";
 import { home } from "./templates/home.js";
 import { layout } from "./templates/layout.js";
 import { login } from "./templates/login.js";
 import { photo } from "./templates/photo.js";
+import { search } from "./templates/search.js";
+import { share } from "./templates/share.js";
+import { tag } from "./templates/tag.js";
+import { tags } from "./templates/tags.js";
 
 /**
  * The default Vernissage theme: server-rendered, accessible pages that need no JavaScript, light and dark
- * schemes, and a single stylesheet asset (`style.css`).
+ * schemes, English and French interface text, a stylesheet asset (`style.css`) and a small optional
+ * lightbox script (`lightbox.js`, progressive enhancement).
  *
  * `layout` renders the whole document; every other template renders the content of `<main>`, so the HTTP
  * layer composes `layout(ctx, { title, main: album(ctx, data) })`.
@@ -27,6 +39,12 @@ import { photo } from "./templates/photo.js";
  */
 export const defaultTheme: Theme = defineTheme({
   name: "default",
-  templates: { layout, home, album, photo, error, login },
-  assets: { "style.css": { contentType: "text/css; charset=utf-8", body: styleCss } },
+  templates: { layout, home, album, photo, tags, tag, search, calendar, account, share, admin, error, login },
+  assets: {
+    "style.css": { contentType: "text/css; charset=utf-8", body: styleCss },
+    "lightbox.js": { contentType: "text/javascript; charset=utf-8", body: lightboxJs },
+    "favicon.svg": { contentType: "image/svg+xml", body: faviconSvg },
+    "admin.js": { contentType: "text/javascript; charset=utf-8", body: adminJs },
+    "account.js": { contentType: "text/javascript; charset=utf-8", body: accountJs },
+  },
 });

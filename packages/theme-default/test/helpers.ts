@@ -1,4 +1,12 @@
-import type { Album, AlbumView, ImageSource, PageContext, Photo, PhotoView } from "@vernissage/core";
+import type {
+  Album,
+  AlbumView,
+  ImageSource,
+  PageContext,
+  Photo,
+  PhotoMetadata,
+  PhotoView,
+} from "@vernissage/core";
 import { expect } from "vitest";
 
 /** A hostile string that would break out of text and attributes if it were not escaped. */
@@ -26,6 +34,7 @@ export function makeAlbum(overrides: Partial<Album> = {}): Album {
     rank: 0,
     coverPhotoId: null,
     photoCount: 3,
+    photoOrder: "manual",
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000,
     ...overrides,
@@ -56,6 +65,28 @@ export function makePhoto(overrides: Partial<Photo> = {}): Photo {
     privacyLevel: 0,
     uploaderId: null,
     thumbhash: null,
+    metadata: emptyMetadata(),
+    ...overrides,
+  };
+}
+
+export function emptyMetadata(overrides: Partial<PhotoMetadata> = {}): PhotoMetadata {
+  return {
+    takenAtOffset: null,
+    cameraMake: null,
+    cameraModel: null,
+    lens: null,
+    exposureTime: null,
+    aperture: null,
+    iso: null,
+    focalLength: null,
+    latitude: null,
+    longitude: null,
+    altitude: null,
+    title: null,
+    description: null,
+    keywords: [],
+    rating: null,
     ...overrides,
   };
 }
@@ -126,7 +157,12 @@ export function parseHtml(markup: string): Tag[] {
       checkText(attribute[2] ?? "");
     }
     expect([...attributes.keys()].filter((key) => key.startsWith("on") || key === "style")).toEqual([]);
-    expect(name).not.toBe("script");
+    // Scripts only from files (same-origin src) or as inert JSON data: never inline code.
+    if (name === "script") {
+      expect(attributes.has("src") || attributes.get("type") === "application/json", "inline script").toBe(
+        true,
+      );
+    }
     expect(name).not.toBe("style");
     tags.push({ name, attributes });
     if (!VOID.has(name)) stack.push(name);

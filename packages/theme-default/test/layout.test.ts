@@ -1,7 +1,7 @@
 import { html } from "@vernissage/core";
 import { describe, expect, it } from "vitest";
 import { defaultTheme } from "../src/index.js";
-import { HOSTILE, pageContext, parseHtml, tagsNamed } from "./helpers.js";
+import { decodeEntities, HOSTILE, pageContext, parseHtml, tagsNamed } from "./helpers.js";
 
 const { layout } = defaultTheme.templates;
 const main = html`<h1>Hello</h1>`;
@@ -17,8 +17,9 @@ describe("layout", () => {
       "width=device-width",
     );
     expect(out).toContain("<title>Holidays · My Gallery</title>");
-    for (const landmark of ["header", "nav", "main", "footer"])
-      expect(tagsNamed(tags, landmark).length).toBe(1);
+    for (const landmark of ["header", "main", "footer"]) expect(tagsNamed(tags, landmark).length).toBe(1);
+    // Site navigation (tags, search) and the account area, each labelled.
+    expect(tagsNamed(tags, "nav").map((nav) => nav.attributes.get("aria-label"))).toEqual(["Site", "Compte"]);
     expect(tagsNamed(tags, "main")[0]?.attributes.get("id")).toBe("main");
     const skip = tagsNamed(tags, "a")[0];
     expect(skip?.attributes.get("href")).toBe("#main");
@@ -96,5 +97,51 @@ describe("layout", () => {
     expect(out).not.toContain("<script>");
     expect(out).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     parseHtml(out);
+  });
+
+  it("emits canonical, Open Graph and feed links, the deferred lightbox script and its messages", () => {
+    const ctx = pageContext({
+      lang: "fr",
+      assets: {
+        "style.css": "/gallery/assets/abc/style.css",
+        "lightbox.js": "/gallery/assets/def/lightbox.js",
+      },
+    });
+    const out = layout(ctx, {
+      title: HOSTILE,
+      main: html`<p>x</p>`,
+      meta: {
+        canonical: "https://example.org/gallery/photos/p1",
+        description: "A tram",
+        type: "article",
+        image: { url: "https://example.org/m/large.jpg", width: 1008, height: 756, alt: HOSTILE },
+        alternates: [{ href: "/gallery/feed.atom", type: "application/atom+xml", title: "Photos récentes" }],
+      },
+    }).toString();
+    const tags = parseHtml(out);
+    const meta = (property: string) =>
+      tagsNamed(tags, "meta")
+        .find((m) => m.attributes.get("property") === property)
+        ?.attributes.get("content");
+    expect(tagsNamed(tags, "link", ["rel", "canonical"])[0]?.attributes.get("href")).toBe(
+      "https://example.org/gallery/photos/p1",
+    );
+    expect(meta("og:type")).toBe("article");
+    expect(meta("og:image")).toBe("https://example.org/m/large.jpg");
+    expect(meta("og:locale")).toBe("fr_FR");
+    expect(decodeEntities(meta("og:title") ?? "")).toBe(HOSTILE);
+    expect(tagsNamed(tags, "link", ["type", "application/atom+xml"])).toHaveLength(1);
+    const scripts = tagsNamed(tags, "script");
+    expect(scripts.map((s) => s.attributes.get("src") ?? s.attributes.get("type"))).toEqual([
+      "/gallery/assets/def/lightbox.js",
+      "application/json",
+    ]);
+    expect(scripts[0]?.attributes.has("defer")).toBe(true);
+    const json = out.match(
+      /<script type="application\/json" id="vernissage-messages">([^<]*)<\/script>/,
+    )?.[1];
+    expect(JSON.parse(json ?? "{}")["lightbox.next"]).toBe("Suivante");
+    expect(out).toContain("Propulsé par Vernissage");
+    expect(out).toContain('href="/gallery/feed.atom"');
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { defaultTheme } from "../src/index.js";
-import { pageContext, parseHtml, photoView, tagsNamed } from "./helpers.js";
+import { emptyMetadata, pageContext, parseHtml, photoView, tagsNamed } from "./helpers.js";
 
 const { photo } = defaultTheme.templates;
 
 describe("photo", () => {
-  it("shows the medium image with a srcset of all sources, title, description and details", () => {
+  it("shows the large image with a srcset of all sources, title, description and details", () => {
     const view = photoView({
       title: "Sunset over the Tagus",
       description: "Taken from the ferry.\nWindy.",
@@ -17,15 +17,15 @@ describe("photo", () => {
     const out = photo(pageContext(), { photo: view, albumHref: "/gallery/albums/a1" }).toString();
     const tags = parseHtml(out);
     const img = tagsNamed(tags, "img")[0];
-    expect(img?.attributes.get("src")).toBe("/gallery/media/pho_1/medium.webp");
+    expect(img?.attributes.get("src")).toBe("/gallery/media/pho_1/large.webp");
     expect(img?.attributes.get("srcset")?.split(", ")).toHaveLength(4);
     expect(img?.attributes.get("sizes")).toBeTruthy();
-    expect(img?.attributes.get("width")).toBe("792");
-    expect(img?.attributes.get("height")).toBe("594");
+    expect(img?.attributes.get("width")).toBe("1008");
+    expect(img?.attributes.get("height")).toBe("756");
     expect(img?.attributes.get("alt")).toBe("Sunset over the Tagus");
     expect(out).toContain('<h1 class="page-title">Sunset over the Tagus</h1>');
     expect(out).toContain("<p>Taken from the ferry.</p>");
-    expect(out).toContain("6000 × 4000 pixels");
+    expect(out).toContain("6,000 × 4,000 pixels");
     expect(out).toContain("<dd>Ada</dd>");
     expect(tagsNamed(tags, "time")[0]?.attributes.get("datetime")).toBe("2024-05-17T19:30:00.000Z");
     expect(out).toContain("2024");
@@ -64,5 +64,61 @@ describe("photo", () => {
     const out = photo(pageContext({ lang: "not a locale!" }), { photo: view, albumHref: null }).toString();
     expect(out).toContain("2020");
     parseHtml(out);
+  });
+
+  it("shows camera data, albums, previous/next and the download link, in French when asked", () => {
+    const view = photoView({
+      metadata: emptyMetadata({
+        cameraMake: "Canon",
+        cameraModel: "Canon EOS 5D",
+        lens: "EF 24-70mm",
+        focalLength: 35,
+        aperture: 2.8,
+        exposureTime: 0.004,
+        iso: 1600,
+      }),
+    });
+    const data = {
+      photo: view,
+      albumHref: "/gallery/albums/a1/trip",
+      albums: [
+        { label: "Trip", href: "/gallery/albums/a1/trip" },
+        { label: "Best of", href: "/gallery/albums/a2/best" },
+      ],
+      previous: { label: "Before", href: "/gallery/photos/p0?album=a1" },
+      next: { label: "After", href: "/gallery/photos/p2?album=a1" },
+      originalHref: "/gallery/media/photos/pho_1/original/abab",
+    };
+    const out = photo(pageContext(), data).toString();
+    const tags = parseHtml(out);
+    expect(out).toContain("<dd>Canon EOS 5D</dd>");
+    expect(out).toContain("<dd>EF 24-70mm</dd>");
+    expect(out).toContain("35 mm · ƒ/2.8 · 1/250 s · ISO 1,600");
+    const links = tagsNamed(tags, "a");
+    expect(links.find((a) => a.attributes.get("rel") === "prev")?.attributes.get("href")).toBe(
+      data.previous.href,
+    );
+    expect(links.find((a) => a.attributes.get("rel") === "next")?.attributes.get("href")).toBe(
+      data.next.href,
+    );
+    const download = links.find((a) => a.attributes.get("data-testid") === "download-original");
+    expect(download?.attributes.get("href")).toBe(data.originalHref);
+    expect(download?.attributes.get("download")).toBe("IMG_0001.jpg");
+    expect(links.map((a) => a.attributes.get("href"))).toContain("/gallery/albums/a2/best");
+
+    const fr = photo(pageContext({ lang: "fr" }), data).toString();
+    expect(fr).toContain("Photo précédente");
+    expect(fr).toContain("Télécharger l’original");
+    expect(fr).toContain("ƒ/2,8");
+    expect(fr).toContain("Appareil");
+  });
+
+  it("leaves out the download link, neighbours and camera rows when there are none", () => {
+    const out = photo(pageContext(), { photo: photoView(), albumHref: null }).toString();
+    parseHtml(out);
+    expect(out).not.toContain("download-original");
+    expect(out).not.toContain('rel="prev"');
+    expect(out).not.toContain("Camera");
+    expect(out).toContain("Back to the gallery");
   });
 });

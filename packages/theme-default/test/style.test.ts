@@ -31,3 +31,17 @@ describe("style.css", () => {
     expect(css.split("{").length).toBe(css.split("}").length);
   });
 });
+
+describe("scripts", () => {
+  it("keeps the visitor script small, valid, and free of inline styles and third-party URLs", () => {
+    for (const name of ["lightbox.js", "admin.js", "account.js"]) {
+      const body = String(defaultTheme.assets[name]?.body ?? "");
+      // Parses as a script (a syntax error would throw here).
+      expect(() => new Function(body)).not.toThrow();
+      expect(body).not.toMatch(/https?:\/\//);
+      expect(body).not.toMatch(/\.style\b|setAttribute\("style"|innerHTML/);
+    }
+    // The lightbox is the only script on visitor pages: its size is part of the page budget.
+    expect(Buffer.byteLength(String(defaultTheme.assets["lightbox.js"]?.body))).toBeLessThan(10_000);
+  });
+});

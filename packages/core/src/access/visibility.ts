@@ -1,21 +1,78 @@
-import { type Expression, type SqlBool, sql } from "kysely";
-import { type Actor, actorPrivacyLevel, isAdminActor } from "../actor.js";
+import { type Expression, type RawBuilder, type SqlBool, sql } from "kysely";
+import { type Actor, actorPrivacyLevel, actorUserId, hasAdminView, type ShareActor } from "../actor.js";
 
 /**
  * SQL side of the visibility rule (DESIGN.md §3). Every query that can reveal an album or a photo filters
  * through these functions; `reference-rule.ts` is the pure twin the tests compare them with. They are plain SQL
  * fragments (values bound as parameters) so they fit any query and any alias.
+ *
+ * The rule is evaluated directly on the indexed tables (`album_closure`, `album_grants`, `group_members`,
+ * `album_photos`, `share_links`): there is no per-user cache to rebuild when a grant, a membership or the tree
+ * changes, so a change is visible on the next query and never blocks writers.
  */
 
 const TRUE = sql<SqlBool>`1 = 1`;
+const FALSE = sql<SqlBool>`1 = 0`;
+
+function list(values: readonly string[]): RawBuilder<unknown> {
+  return sql.join(values.map((v) => sql`${v}`));
+}
+
+/** Grants (alias `g`) held by the user directly or through one of the user's groups (read live). */
+function grantee(userId: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(g.user_id = ${userId} or g.group_id in (select gm.group_id from group_members gm where gm.user_id = ${userId}))`;
+}
+
+/**
+ * Member rule: no album on the path from the root to `albumId` is hidden, and every private one has a grant on
+ * itself or an ancestor for the user (grants inherit downward).
+ */
+function memberAlbumViewable(userId: string | undefined, albumId: Expression<unknown>): RawBuilder<SqlBool> {
+  const granted =
+    userId === undefined
+      ? FALSE
+      : sql<SqlBool>`exists (select 1 from album_closure vgc inner join album_grants g on g.album_id = vgc.ancestor_id where vgc.descendant_id = vx.id and ${grantee(userId)})`;
+  return sql<SqlBool>`not exists (select 1 from album_closure vc inner join albums vx on vx.id = vc.ancestor_id where vc.descendant_id = ${albumId} and (vx.visibility = 'hidden' or (vx.visibility <> 'public' and not ${granted})))`;
+}
+
+/** The share link is neither revoked nor expired (checked on every query, so revocation is immediate). */
+function shareLive(actor: ShareActor, now: number): RawBuilder<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from share_links sl where sl.id = ${actor.shareId} and sl.revoked_at is null and (sl.expires_at is null or sl.expires_at > ${now}))`;
+}
+
+/** The album is in the shared subtree, with no hidden album below the shared root on its path. */
+function shareAlbumViewable(
+  actor: ShareActor,
+  albumId: Expression<unknown>,
+  now: number,
+): RawBuilder<SqlBool> {
+  if (actor.albumId === null) return FALSE;
+  return sql<SqlBool>`(${shareLive(actor, now)} and exists (select 1 from album_closure sc where sc.ancestor_id = ${actor.albumId} and sc.descendant_id = ${albumId}) and not exists (select 1 from album_closure shx inner join album_closure shr on shr.descendant_id = shx.ancestor_id inner join albums sha on sha.id = shx.ancestor_id where shx.descendant_id = ${albumId} and shr.ancestor_id = ${actor.albumId} and shr.depth > 0 and sha.visibility = 'hidden'))`;
+}
 
 /**
  * True when the album whose id is `albumId` (a column reference, e.g. `sql.ref("a.id")`) is viewable by
- * `actor`: the album and every ancestor are viewable on their own (public, for now: grants extend this).
+ * `actor`: every album from the root down to it is public or covered by a grant of the actor on itself or an
+ * ancestor, and none is hidden (hidden albums are for admins); admins see all; a token also stays inside its
+ * album limits; a share link sees its live subtree.
  */
 export function albumViewable(actor: Actor, albumId: Expression<unknown>): Expression<SqlBool> {
-  if (isAdminActor(actor)) return TRUE;
-  return sql<SqlBool>`not exists (select 1 from album_closure vc inner join albums va on va.id = vc.ancestor_id where vc.descendant_id = ${albumId} and va.visibility <> 'public')`;
+  switch (actor.kind) {
+    case "system":
+      return TRUE;
+    case "guest":
+      return memberAlbumViewable(undefined, albumId);
+    case "user":
+      return hasAdminView(actor) ? TRUE : memberAlbumViewable(actor.userId, albumId);
+    case "token": {
+      const base = hasAdminView(actor) ? TRUE : memberAlbumViewable(actor.userId, albumId);
+      if (actor.albumIds === null) return base;
+      if (actor.albumIds.length === 0) return FALSE;
+      return sql<SqlBool>`(${base} and exists (select 1 from album_closure tlc where tlc.descendant_id = ${albumId} and tlc.ancestor_id in (${list(actor.albumIds)})))`;
+    }
+    case "share":
+      return shareAlbumViewable(actor, albumId, Date.now());
+  }
 }
 
 /** References to the columns of the photo being filtered. */
@@ -34,11 +91,23 @@ export function photoColumns(alias: string): PhotoColumns {
   };
 }
 
-/** True when the photo (given by its column references) is visible to `actor`. */
+/**
+ * True when the photo (given by its column references) is visible to `actor`: admins; its uploader (not
+ * through an album-limited token); anyone who may view an album containing it and whose privacy level is at
+ * least the photo's; a share link covering it (its subtree or its photo set) up to the link's level.
+ */
 export function photoVisible(actor: Actor, photo: PhotoColumns): Expression<SqlBool> {
-  if (isAdminActor(actor)) return TRUE;
-  const inViewableAlbum = sql<SqlBool>`(${photo.privacyLevel} <= ${actorPrivacyLevel(actor)} and exists (select 1 from album_photos vap where vap.photo_id = ${photo.id} and ${albumViewable(actor, sql.ref("vap.album_id"))}))`;
-  if (actor.kind === "user")
-    return sql<SqlBool>`(${photo.uploaderId} = ${actor.userId} or ${inViewableAlbum})`;
-  return inViewableAlbum;
+  if (actor.kind === "system") return TRUE;
+  if (hasAdminView(actor) && !(actor.kind === "token" && actor.albumIds !== null)) return TRUE;
+  const inViewableAlbum = sql<SqlBool>`exists (select 1 from album_photos vap where vap.photo_id = ${photo.id} and ${albumViewable(actor, sql.ref("vap.album_id"))})`;
+  const level = sql<SqlBool>`${photo.privacyLevel} <= ${actorPrivacyLevel(actor)}`;
+  if (actor.kind === "share") {
+    const inSet = sql<SqlBool>`(${shareLive(actor, Date.now())} and exists (select 1 from share_link_photos slp where slp.share_id = ${actor.shareId} and slp.photo_id = ${photo.id}))`;
+    return sql<SqlBool>`(${level} and (${inSet} or ${inViewableAlbum}))`;
+  }
+  const byAlbum = sql<SqlBool>`(${level} and ${inViewableAlbum})`;
+  const userId = actorUserId(actor);
+  if (userId === undefined || (actor.kind === "token" && actor.albumIds !== null)) return byAlbum;
+  // `is not null` keeps the expression two-valued, so it may be negated safely.
+  return sql<SqlBool>`((${photo.uploaderId} is not null and ${photo.uploaderId} = ${userId}) or ${byAlbum})`;
 }

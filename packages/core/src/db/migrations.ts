@@ -1,6 +1,11 @@
 import type { Migration, MigrationProvider } from "kysely/migration";
 import type { DatabaseKind } from "../ports/database.js";
 import { foundationMigration } from "./migrations/0001-foundation.js";
+import { identityMigration } from "./migrations/0002-identity.js";
+import { libraryMigration } from "./migrations/0003-library.js";
+import { derivativesMigration } from "./migrations/0004-derivatives.js";
+import { scaleMigration } from "./migrations/0005-scale.js";
+import { pluginsMigration } from "./migrations/0006-plugins.js";
 
 /**
  * The shared schema's migrations, in order (names sort in application order). Written once for every engine;
@@ -9,6 +14,11 @@ import { foundationMigration } from "./migrations/0001-foundation.js";
 export function coreMigrations(kind: DatabaseKind): Record<string, Migration> {
   return {
     "0001_foundation": foundationMigration(kind),
+    "0002_identity": identityMigration(kind),
+    "0003_library": libraryMigration(kind),
+    "0004_derivatives": derivativesMigration(kind),
+    "0005_scale": scaleMigration(kind),
+    "0006_plugins": pluginsMigration(kind),
   };
 }
 

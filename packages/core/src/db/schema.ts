@@ -43,6 +43,8 @@ export interface AlbumsTable {
   owner_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** How the album's photos are ordered (0003): `manual`, `takenAt`, `addedAt` or `title`. */
+  photo_order: ColumnType<"manual" | "takenAt" | "addedAt" | "title", string | undefined, string>;
 }
 
 /** `album_closure`: one row per (ancestor, descendant) pair, including each album with itself at depth 0. */
@@ -73,6 +75,26 @@ export interface PhotosTable {
   thumbhash: string | null;
   metadata: string | null;
   updated_at: Timestamp;
+  /** Typed metadata columns (0003); null when the file did not say. */
+  taken_at_offset: ColumnType<number | null, number | null | undefined, number | null>;
+  camera_make: ColumnType<string | null, string | null | undefined, string | null>;
+  camera_model: ColumnType<string | null, string | null | undefined, string | null>;
+  lens: ColumnType<string | null, string | null | undefined, string | null>;
+  exposure_time: ColumnType<number | null, number | null | undefined, number | null>;
+  aperture: ColumnType<number | null, number | null | undefined, number | null>;
+  iso: ColumnType<number | null, number | null | undefined, number | null>;
+  focal_length: ColumnType<number | null, number | null | undefined, number | null>;
+  gps_latitude: ColumnType<number | null, number | null | undefined, number | null>;
+  gps_longitude: ColumnType<number | null, number | null | undefined, number | null>;
+  gps_altitude: ColumnType<number | null, number | null | undefined, number | null>;
+  meta_title: ColumnType<string | null, string | null | undefined, string | null>;
+  meta_description: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON array of strings. */
+  keywords: ColumnType<string | null, string | null | undefined, string | null>;
+  rating: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Centre of interest for cropped derivatives (0004), thousandths of width and height; null: the centre. */
+  focus_x: ColumnType<number | null, number | null | undefined, number | null>;
+  focus_y: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** `album_photos`: a photo may sit in several albums, with a rank in each. */
@@ -120,6 +142,144 @@ export interface SettingsTable {
   updated_at: Timestamp;
 }
 
+/** `tags` (0003). `name_key` is the case-folded name, unique. */
+export interface TagsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  slug: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** `photo_tags` (0003). */
+export interface PhotoTagsTable {
+  photo_id: string;
+  tag_id: string;
+  added_at: Timestamp;
+}
+
+/** `photo_search` (0003): one text body per photo (SQLite FTS5 table, or PostgreSQL table with a tsvector). */
+export interface PhotoSearchTable {
+  photo_id: string;
+  body: string;
+}
+
+/** `groups`: named sets of users; default groups are joined at registration. */
+export interface GroupsTable {
+  id: string;
+  name: string;
+  is_default: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** `group_members`. */
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+  added_at: Timestamp;
+}
+
+/** `album_grants`: a role on an album (and, by inheritance, its subtree) for one user or one group. */
+export interface AlbumGrantsTable {
+  id: string;
+  album_id: string;
+  user_id: string | null;
+  group_id: string | null;
+  role: "viewer" | "contributor" | "manager";
+  granted_by: string | null;
+  created_at: Timestamp;
+}
+
+/** `api_tokens`: only the SHA-256 of the secret is stored; `scopes` and `album_ids` are JSON arrays. */
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  scopes: string;
+  album_ids: string | null;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+/** `share_links`: a capability over an album subtree or a set of photos (`share_link_photos`). */
+export interface ShareLinksTable {
+  id: string;
+  token_hash: string;
+  prefix: string;
+  album_id: string | null;
+  privacy_level: number;
+  password_hash: string | null;
+  expires_at: Timestamp | null;
+  max_uses: number | null;
+  use_count: number;
+  view_count: number;
+  can_download: number;
+  can_upload: number;
+  created_by: string | null;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+/** `share_link_photos`: the photos of a photo-set share link. */
+export interface ShareLinkPhotosTable {
+  share_id: string;
+  photo_id: string;
+}
+
+/** `share_sessions`: a password-protected link, unlocked; only the secret's SHA-256 is stored. */
+export interface ShareSessionsTable {
+  id: string;
+  share_id: string;
+  secret_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/** `login_throttle`: failed-login counters per account and per IP, shared by every process. */
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  locked_until: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** `password_resets`: one-time, short-lived reset tokens (hash only). */
+export interface PasswordResetsTable {
+  id: string;
+  user_id: string;
+  secret_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** `activity_log`: security-relevant actions. `data` is JSON. */
+export interface ActivityLogTable {
+  id: string;
+  at: Timestamp;
+  actor_kind: string;
+  actor_user_id: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  data: string | null;
+}
+
+/** `leases` (0005): a named lock held by one process until `locked_until` (epoch ms) unless renewed. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  locked_until: Timestamp;
+  created_at: Timestamp;
+}
+
 /** The shared schema, as Kysely sees it. */
 export interface DB {
   users: UsersTable;
@@ -130,7 +290,35 @@ export interface DB {
   album_photos: AlbumPhotosTable;
   derivatives: DerivativesTable;
   jobs: JobsTable;
+  leases: LeasesTable;
   settings: SettingsTable;
+  tags: TagsTable;
+  photo_tags: PhotoTagsTable;
+  photo_search: PhotoSearchTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  album_grants: AlbumGrantsTable;
+  api_tokens: ApiTokensTable;
+  share_links: ShareLinksTable;
+  share_link_photos: ShareLinkPhotosTable;
+  share_sessions: ShareSessionsTable;
+  login_throttle: LoginThrottleTable;
+  password_resets: PasswordResetsTable;
+  activity_log: ActivityLogTable;
+  plugins: PluginsTable;
+}
+
+/** Lifecycle state of each plugin a gallery has seen (migration 0006). */
+export interface PluginsTable {
+  name: string;
+  /** `enabled`, `disabled` or `uninstalled`. */
+  state: string;
+  /** Version whose migrations are applied; null once uninstalled. */
+  version: string | null;
+  /** Admin settings as JSON text, merged over the code configuration. */
+  settings: string | null;
+  installed_at: number | null;
+  updated_at: number;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -25,8 +25,31 @@ export interface DerivativePreset {
   quality: number;
   /** Unsharp-mask sigma applied after resizing, or 0 for none. @default 0 */
   sharpen: number;
-  /** Whether the preset is served. @default true */
+  /** Whether the preset is served. A disabled preset answers with the next smaller enabled one. @default true */
   enabled: boolean;
+  /**
+   * Formats this preset may be served in, overriding the gallery's `derivatives.formats` (JPEG stays the
+   * fallback). @default the gallery's formats
+   */
+  formats?: readonly DerivativeFormat[] | undefined;
+  /** Encode JPEG with mozjpeg (smaller files, more CPU). @default false */
+  mozjpeg?: boolean | undefined;
+  /**
+   * Extra recipe input contributed by plugins that change this preset's output (e.g. a watermark's settings):
+   * part of the recipe hash, so changing it regenerates exactly this preset's derivatives. @default none
+   */
+  salt?: string | undefined;
+}
+
+/** Per-photo inputs of a recipe: what besides the preset changes a photo's output. */
+export interface RecipeOptions {
+  /**
+   * Centre of interest for cropped presets, as fractions of the displayed width and height (0–1).
+   * @default the centre
+   */
+  focus?: { x: number; y: number } | null | undefined;
+  /** Keep the animation of an animated source (WebP output only). @default false */
+  animated?: boolean | undefined;
 }
 
 /** Version of the resize/encode code; bump it to regenerate every derivative. */
@@ -84,9 +107,16 @@ export function resolvePresets(
   return [...byName.values()].sort((a, b) => a.width * a.height - b.width * b.height);
 }
 
-/** Hash of everything that changes a preset's output; part of the derivative's storage key. */
-export function recipeHash(preset: DerivativePreset, format: DerivativeFormat): string {
-  const recipe = [
+/**
+ * Hash of everything that changes a preset's output; part of the derivative's storage key. The crop's centre of
+ * interest only counts for cropped presets, and animation only for WebP, so other files keep their keys.
+ */
+export function recipeHash(
+  preset: DerivativePreset,
+  format: DerivativeFormat,
+  options: RecipeOptions = {},
+): string {
+  const recipe: unknown[] = [
     PIPELINE_VERSION,
     preset.width,
     preset.height,
@@ -95,6 +125,10 @@ export function recipeHash(preset: DerivativePreset, format: DerivativeFormat): 
     preset.sharpen,
     format,
   ];
+  if (format === "jpeg" && preset.mozjpeg) recipe.push("mozjpeg");
+  if (preset.salt) recipe.push(["salt", preset.salt]);
+  if (preset.crop && options.focus) recipe.push(["focus", focusPermille(options.focus)]);
+  if (format === "webp" && options.animated) recipe.push("animated");
   return createHash("sha256").update(JSON.stringify(recipe)).digest("hex").slice(0, 12);
 }
 
@@ -119,7 +153,64 @@ export function neededScale(preset: DerivativePreset, width: number, height: num
     : Math.max(out.width / width, out.height / height);
 }
 
+/** A centre of interest rounded to thousandths, so equal points hash equally. */
+function focusPermille(focus: { x: number; y: number }): [number, number] {
+  const clamp = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 1000);
+  return [clamp(focus.x), clamp(focus.y)];
+}
+
 /** Storage key of a derivative: content hash, preset, recipe hash and format. */
-export function derivativeKey(sha256: string, preset: DerivativePreset, format: DerivativeFormat): string {
-  return `derivatives/${sha256.slice(0, 2)}/${sha256}/${preset.name}-${recipeHash(preset, format)}.${format === "jpeg" ? "jpg" : format}`;
+export function derivativeKey(
+  sha256: string,
+  preset: DerivativePreset,
+  format: DerivativeFormat,
+  options: RecipeOptions = {},
+  /** A precomputed {@link recipeHash} of the same arguments (callers that cache it). */
+  recipe: string = recipeHash(preset, format, options),
+): string {
+  return `derivatives/${sha256.slice(0, 2)}/${sha256}/${preset.name}-${recipe}.${format === "jpeg" ? "jpg" : format}`;
+}
+
+/**
+ * The preset that answers for `name`: the preset itself when enabled; for a disabled one, the next smaller
+ * enabled preset (by area); `undefined` when the name is unknown or nothing smaller is enabled.
+ */
+export function servingPreset(
+  presets: readonly DerivativePreset[],
+  name: string,
+): DerivativePreset | undefined {
+  const preset = presets.find((p) => p.name === name);
+  if (!preset) return undefined;
+  if (preset.enabled) return preset;
+  const area = preset.width * preset.height;
+  let best: DerivativePreset | undefined;
+  for (const p of presets) {
+    if (!p.enabled || p.width * p.height > area) continue;
+    if (!best || p.width * p.height > best.width * best.height) best = p;
+  }
+  return best;
+}
+
+/** Parse-time check of a resolved preset list: sizes and qualities in range, names unique. */
+export function assertValidPresets(presets: readonly DerivativePreset[]): void {
+  const seen = new Set<string>();
+  for (const p of presets) {
+    const bad =
+      !/^[a-z0-9][a-z0-9_-]{0,31}$/.test(p.name) ||
+      seen.has(p.name) ||
+      p.name === "original" ||
+      !Number.isInteger(p.width) ||
+      !Number.isInteger(p.height) ||
+      p.width < 1 ||
+      p.height < 1 ||
+      p.width > 8192 ||
+      p.height > 8192 ||
+      !Number.isInteger(p.quality) ||
+      p.quality < 1 ||
+      p.quality > 100 ||
+      !(p.sharpen >= 0 && p.sharpen <= 10);
+    if (bad)
+      throw new GalleryError("INVALID_CONFIGURATION", { detail: `Invalid derivative preset "${p.name}".` });
+    seen.add(p.name);
+  }
 }

@@ -1,7 +1,8 @@
-import exifr from "exifr";
 import sharp, { type Metadata } from "sharp";
 import { rgbaToThumbHash } from "thumbhash";
 import { GalleryError } from "../errors.js";
+import type { PhotoMetadata } from "../types.js";
+import { extractMetadata } from "./metadata.js";
 import { IMAGE_MIME, type ImageFormat, sniffImageFormat } from "./sniff.js";
 
 /** What ingest learns about an image before anything is kept. */
@@ -14,10 +15,12 @@ export interface ImageProbe {
   orientation: number;
   /** ThumbHash placeholder, base64. */
   thumbhash: string;
-  /** Capture time from EXIF (epoch ms), when present. */
+  /** Capture time from EXIF (epoch ms, UTC instant), when present. */
   takenAt: number | null;
-  /** Selected metadata fields (JSON-safe). */
-  metadata: Record<string, unknown> | null;
+  /** Typed metadata fields. */
+  metadata: PhotoMetadata;
+  /** The raw metadata record (JSON-safe). */
+  raw: Record<string, unknown>;
 }
 
 const SHARP_FORMAT: Record<ImageFormat, readonly string[]> = {
@@ -86,45 +89,16 @@ export async function probeImage(path: string, head: Uint8Array, maxPixels: numb
     throw new GalleryError("CORRUPT_IMAGE", { cause: error });
   }
 
-  const { takenAt, metadata } = await readMetadata(path);
-  return { format, mimeType: IMAGE_MIME[format], width, height, orientation, thumbhash, takenAt, metadata };
-}
-
-const KEEP = [
-  "Make",
-  "Model",
-  "LensModel",
-  "ExposureTime",
-  "FNumber",
-  "ISO",
-  "FocalLength",
-  "DateTimeOriginal",
-  "OffsetTimeOriginal",
-  "latitude",
-  "longitude",
-  "GPSAltitude",
-] as const;
-
-async function readMetadata(
-  path: string,
-): Promise<{ takenAt: number | null; metadata: Record<string, unknown> | null }> {
-  let parsed: Record<string, unknown> | undefined;
-  try {
-    parsed = (await exifr.parse(path, { tiff: true, exif: true, gps: true, reviveValues: true })) as
-      | Record<string, unknown>
-      | undefined;
-  } catch {
-    // Unreadable metadata never fails an upload: the pixels are what matter.
-    return { takenAt: null, metadata: null };
-  }
-  if (!parsed) return { takenAt: null, metadata: null };
-  const metadata: Record<string, unknown> = {};
-  for (const key of KEEP) {
-    const value = parsed[key];
-    if (value instanceof Date) metadata[key] = value.toISOString();
-    else if (typeof value === "string" || typeof value === "number") metadata[key] = value;
-  }
-  const taken = parsed.DateTimeOriginal;
-  const takenAt = taken instanceof Date && !Number.isNaN(taken.getTime()) ? taken.getTime() : null;
-  return { takenAt, metadata: Object.keys(metadata).length > 0 ? metadata : null };
+  const { takenAt, metadata, raw } = await extractMetadata(path);
+  return {
+    format,
+    mimeType: IMAGE_MIME[format],
+    width,
+    height,
+    orientation,
+    thumbhash,
+    takenAt,
+    metadata,
+    raw,
+  };
 }

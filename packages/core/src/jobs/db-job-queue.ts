@@ -1,10 +1,12 @@
 import { hostname } from "node:os";
 import type { Kysely } from "kysely";
 import type { DB, JobRow } from "../db/schema.js";
+import { GalleryError } from "../errors.js";
 import { newId } from "../ids.js";
 import { errorFields, type Logger } from "../logger.js";
+import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
 import type { DatabaseAdapter } from "../ports/database.js";
-import type { EnqueueOptions, JobHandler, JobInfo, JobQueue } from "../ports/jobs.js";
+import type { EnqueueOptions, JobHandler, JobInfo, JobListQuery, JobQueue } from "../ports/jobs.js";
 
 /** Options of {@link createDatabaseJobQueue}. */
 export interface DatabaseJobQueueOptions {
@@ -17,9 +19,13 @@ export interface DatabaseJobQueueOptions {
   leaseMs?: number;
   /** Idle polling interval. @default 1000 */
   pollMs?: number;
-  /** First retry delay; doubles per attempt. @default 2000 */
+  /** First retry delay; doubles per attempt, up to `maxBackoffMs`. @default 2000 */
   backoffMs?: number;
+  /** Longest retry delay. @default 3600000 (one hour) */
+  maxBackoffMs?: number;
 }
+
+const JOB_STATUSES = new Set<string>(["pending", "running", "done", "dead"]);
 
 const toInfo = (row: JobRow): JobInfo => ({
   id: row.id,
@@ -31,6 +37,9 @@ const toInfo = (row: JobRow): JobInfo => ({
   lastError: row.last_error,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  dedupeKey: row.dedupe_key,
+  lockedBy: row.locked_by,
+  lockedUntil: row.locked_until,
 });
 
 /** The database-backed durable job queue. */
@@ -40,6 +49,7 @@ export function createDatabaseJobQueue(options: DatabaseJobQueueOptions): JobQue
   const leaseMs = options.leaseMs ?? 60_000;
   const pollMs = options.pollMs ?? 1000;
   const backoffMs = options.backoffMs ?? 2000;
+  const maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
   const workerId = `${hostname()}:${process.pid}:${newId().slice(-6)}`;
   const handlers = new Map<string, JobHandler>();
   const running = new Set<Promise<void>>();
@@ -88,9 +98,27 @@ export function createDatabaseJobQueue(options: DatabaseJobQueueOptions): JobQue
   async function execute(row: JobRow): Promise<void> {
     const handler = handlers.get(row.type);
     const now = () => Date.now();
+    // Renew the lease while the handler runs, so a long job is not taken over by another worker; only a
+    // worker that stops renewing (it died) loses the job when the lease ends.
+    const renew = setInterval(
+      () => {
+        db.updateTable("jobs")
+          .set({ locked_until: now() + leaseMs })
+          .where("id", "=", row.id)
+          .where("locked_by", "=", workerId)
+          .where("status", "=", "running")
+          .execute()
+          .catch((error: unknown) =>
+            logger.warn({ job: row.id, ...errorFields(error) }, "job lease renewal failed"),
+          );
+      },
+      Math.max(10, Math.floor(leaseMs / 3)),
+    );
+    renew.unref();
     try {
       if (!handler) throw new Error(`No handler for job type ${row.type}`);
       await handler(JSON.parse(row.payload), { id: row.id, attempt: row.attempts });
+      clearInterval(renew);
       await db
         .updateTable("jobs")
         .set({ status: "done", locked_by: null, locked_until: null, last_error: null, updated_at: now() })
@@ -98,6 +126,7 @@ export function createDatabaseJobQueue(options: DatabaseJobQueueOptions): JobQue
         .where("locked_by", "=", workerId)
         .execute();
     } catch (error) {
+      clearInterval(renew);
       const dead = row.attempts >= row.max_attempts;
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       logger.warn(
@@ -111,7 +140,7 @@ export function createDatabaseJobQueue(options: DatabaseJobQueueOptions): JobQue
           locked_by: null,
           locked_until: null,
           last_error: message.slice(0, 2000),
-          run_at: now() + backoffMs * 2 ** (row.attempts - 1),
+          run_at: now() + Math.min(maxBackoffMs, backoffMs * 2 ** (row.attempts - 1)),
           updated_at: now(),
         })
         .where("id", "=", row.id)
@@ -220,6 +249,76 @@ export function createDatabaseJobQueue(options: DatabaseJobQueueOptions): JobQue
     async get(id) {
       const row = await db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
       return row ? toInfo(row) : undefined;
+    },
+    async list(query: JobListQuery = {}) {
+      const limit = pageLimit(query.limit);
+      if (query.status !== undefined && !JOB_STATUSES.has(query.status)) {
+        throw new GalleryError("VALIDATION_FAILED", { detail: "Unknown job status." });
+      }
+      let q = db.selectFrom("jobs").selectAll();
+      if (query.status !== undefined) q = q.where("status", "=", query.status);
+      if (query.type !== undefined) q = q.where("type", "=", query.type);
+      if (query.cursor !== undefined) {
+        const [createdAt, id] = decodeCursor(query.cursor, ["n", "s"]) as [number, string];
+        q = q.where((eb) =>
+          eb.or([
+            eb("created_at", "<", createdAt),
+            eb.and([eb("created_at", "=", createdAt), eb("id", "<", id)]),
+          ]),
+        );
+      }
+      const rows = await q
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(limit + 1)
+        .execute();
+      const items = rows.slice(0, limit).map(toInfo);
+      const last = items[items.length - 1];
+      return {
+        items,
+        nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt, last.id]) : null,
+      };
+    },
+    async retry(id) {
+      const row = await db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+      if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such job." });
+      if (row.status !== "dead") {
+        throw new GalleryError("CONFLICT", {
+          detail: "Only dead jobs can be retried.",
+          data: { status: row.status },
+        });
+      }
+      const now = Date.now();
+      try {
+        const updated = await db
+          .updateTable("jobs")
+          .set({
+            status: "pending",
+            attempts: 0,
+            run_at: now,
+            locked_by: null,
+            locked_until: null,
+            updated_at: now,
+          })
+          .where("id", "=", id)
+          .where("status", "=", "dead")
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1) {
+          throw new GalleryError("CONFLICT", { detail: "The job changed meanwhile." });
+        }
+      } catch (error) {
+        // Another live job holds the same dedupe key: that one will do the work.
+        if (adapter.classifyError(error) === "unique") {
+          throw new GalleryError("CONFLICT", {
+            detail: "A live job with the same key exists.",
+            cause: error,
+          });
+        }
+        throw error;
+      }
+      if (started) setImmediate(pump);
+      const after = await db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+      return toInfo(after);
     },
   };
 }

@@ -22,6 +22,24 @@ export interface JobInfo {
   lastError: string | null;
   createdAt: number;
   updatedAt: number;
+  /** At most one live job per key (see {@link EnqueueOptions.dedupeKey}). */
+  dedupeKey: string | null;
+  /** The worker holding a running job (`host:pid:random`). */
+  lockedBy: string | null;
+  /** When a running job's lease ends; another worker takes the job over after it. */
+  lockedUntil: number | null;
+}
+
+/** Filter and page of {@link JobQueue.list}. Newest first. */
+export interface JobListQuery {
+  /** Only jobs in this state (e.g. `dead` for the dead-letter list). */
+  status?: JobInfo["status"] | undefined;
+  /** Only jobs of this type. */
+  type?: string | undefined;
+  /** Page size. @default 50 (at most 200) */
+  limit?: number | undefined;
+  /** `nextCursor` of the previous page. */
+  cursor?: string | undefined;
 }
 
 /**
@@ -41,4 +59,11 @@ export interface JobQueue {
   runUntilIdle(): Promise<number>;
   /** One job by id. */
   get(id: string): Promise<JobInfo | undefined>;
+  /** Jobs, newest first, cursor-paginated. */
+  list(query?: JobListQuery): Promise<{ items: JobInfo[]; nextCursor: string | null }>;
+  /**
+   * Put a dead job back in the queue with fresh attempts, to run now. `NOT_FOUND` for an unknown id,
+   * `CONFLICT` for a job that is not dead (or whose key already has a live job).
+   */
+  retry(id: string): Promise<JobInfo>;
 }

@@ -1,13 +1,19 @@
 import { type Kysely, sql } from "kysely";
+import { assertCanCreateAlbum, assertCanManageAlbum } from "../access/permissions.js";
 import { albumViewable, photoColumns, photoVisible } from "../access/visibility.js";
-import { type Actor, isAdminActor } from "../actor.js";
+import { type Actor, actorUserId } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
 import type { HookBus } from "../hooks.js";
 import { newId } from "../ids.js";
 import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
-import type { Album, AlbumVisibility, Page, PageInput } from "../types.js";
+import type { Album, AlbumVisibility, Page, PageInput, PhotoOrder } from "../types.js";
 import { slugify, toAlbum } from "./mappers.js";
+import { type PurgeDeps, purgePhotos } from "./photo-purge.js";
+import { createSearchIndex } from "./search-index.js";
+
+/** The photo orders an album accepts. */
+export const PHOTO_ORDERS: readonly PhotoOrder[] = ["manual", "takenAt", "addedAt", "title"];
 
 /** Input of {@link AlbumService.create}. */
 export interface CreateAlbumInput {
@@ -15,11 +21,39 @@ export interface CreateAlbumInput {
   description?: string | undefined;
   parentId?: string | null | undefined;
   visibility?: AlbumVisibility | undefined;
+  /** @default "manual" */
+  photoOrder?: PhotoOrder | undefined;
+}
+
+/** Input of {@link AlbumService.update}: only the given fields change. */
+export interface UpdateAlbumInput {
+  /** New name; the slug follows (old links redirect: album URLs carry the id). */
+  name?: string | undefined;
+  description?: string | undefined;
+  visibility?: AlbumVisibility | undefined;
+  photoOrder?: PhotoOrder | undefined;
+  /** Explicit cover photo, or null to go back to the automatic one. */
+  coverPhotoId?: string | null | undefined;
+  /** Move the album under another parent (`null`: to the root). Moving under itself or a descendant is refused. */
+  parentId?: string | null | undefined;
+}
+
+/** What to do with photos that a deleted album leaves in no album. */
+export type OrphanPolicy = "keep" | "delete";
+
+/** Result of {@link AlbumService.delete}. */
+export interface DeleteAlbumResult {
+  /** The album and its sub-albums that were deleted. */
+  albumIds: string[];
+  /** Photos that were deleted with them (policy `delete`). */
+  deletedPhotoIds: string[];
+  /** Photos now in no album, kept (policy `keep`). */
+  orphanedPhotoIds: string[];
 }
 
 /** Albums: a tree of any depth (closure table). */
 export interface AlbumService {
-  /** Create an album (owners and admins). */
+  /** Create an album. */
   create(actor: Actor, input: CreateAlbumInput): Promise<Album>;
   /** One album the actor may view, or `NOT_FOUND`. */
   get(actor: Actor, id: string): Promise<Album>;
@@ -27,11 +61,32 @@ export interface AlbumService {
   list(actor: Actor, input?: PageInput & { parentId?: string | null | undefined }): Promise<Page<Album>>;
   /** The album's ancestors, root first (only called for an album the actor may view). */
   ancestors(actor: Actor, id: string): Promise<Album[]>;
+  /** Rename, describe, re-sort, set the cover, change visibility or move an album. */
+  update(actor: Actor, id: string, input: UpdateAlbumInput): Promise<Album>;
+  /**
+   * Set the manual order of the sub-albums of `parentId` (`null`: root albums). `albumIds` come first in that
+   * order; siblings not listed keep their relative order after them.
+   */
+  reorder(actor: Actor, parentId: string | null, albumIds: readonly string[]): Promise<Album[]>;
+  /**
+   * Delete an album and its sub-albums. Photos left in no album are kept as orphans (`keep`, seen only by
+   * admins and their uploader) or deleted with their files and derivatives (`delete`).
+   */
+  delete(actor: Actor, id: string, options: { orphans: OrphanPolicy }): Promise<DeleteAlbumResult>;
 }
 
 /** @internal */
-export function createAlbumService(deps: { db: Kysely<DB>; hooks: HookBus }): AlbumService {
+export interface AlbumServiceDeps {
+  db: Kysely<DB>;
+  hooks: HookBus;
+  /** Deletes photos with their files (for the `delete` orphan policy). */
+  purge: PurgeDeps;
+}
+
+/** @internal */
+export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
   const { db, hooks } = deps;
+  const index = createSearchIndex(db, deps.purge.kind);
 
   function selectAlbums(actor: Actor) {
     return db
@@ -45,18 +100,26 @@ export function createAlbumService(deps: { db: Kysely<DB>; hooks: HookBus }): Al
           .whereRef("cap.album_id", "=", "a.id")
           .where(photoVisible(actor, photoColumns("cp")))
           .as("visible_count"),
-        eb
-          .selectFrom("album_photos as cvp")
-          .innerJoin("photos as cv", "cv.id", "cvp.photo_id")
-          .select("cv.id")
-          .whereRef("cvp.album_id", "=", "a.id")
-          .where(photoVisible(actor, photoColumns("cv")))
-          // The explicit cover first when it is visible, then manual order.
-          .orderBy(sql`case when cv.id = a.cover_photo_id then 0 else 1 end`)
-          .orderBy("cvp.rank")
-          .orderBy("cvp.photo_id")
-          .limit(1)
-          .as("visible_cover_id"),
+        // The cover: the explicit one when visible, else the first visible photo of the album (index-backed,
+        // stops at the first hit), else of its sub-albums, nearest first. Only photos the actor may see can
+        // ever be chosen. `coalesce` evaluates lazily, so the subtree scan runs only for albums without one.
+        sql<string | null>`coalesce(
+          (select ec.id from photos ec
+            where ec.id = a.cover_photo_id
+              and ${photoVisible(actor, photoColumns("ec"))}
+              and exists (select 1 from album_photos eap inner join album_closure ecc on ecc.descendant_id = eap.album_id
+                where eap.photo_id = ec.id and ecc.ancestor_id = a.id and ${albumViewable(actor, sql.ref("ecc.descendant_id"))})),
+          (select dp.id from album_photos dap inner join photos dp on dp.id = dap.photo_id
+            where dap.album_id = a.id and ${photoVisible(actor, photoColumns("dp"))}
+            order by dap.rank, dap.photo_id limit 1),
+          (select sp.id from album_closure sc
+            inner join album_photos sap on sap.album_id = sc.descendant_id
+            inner join photos sp on sp.id = sap.photo_id
+            where sc.ancestor_id = a.id and sc.depth > 0
+              and ${albumViewable(actor, sql.ref("sc.descendant_id"))}
+              and ${photoVisible(actor, photoColumns("sp"))}
+            order by sc.depth, sap.rank, sap.photo_id limit 1)
+        )`.as("visible_cover_id"),
       ]);
   }
 
@@ -69,22 +132,56 @@ export function createAlbumService(deps: { db: Kysely<DB>; hooks: HookBus }): Al
     return toAlbum(row);
   }
 
+  function checkName(name: string): void {
+    if (name.length === 0 || name.length > 255) {
+      throw new GalleryError("VALIDATION_FAILED", {
+        errors: [{ path: "name", message: "1–255 characters" }],
+      });
+    }
+  }
+
+  function checkOrder(order: string): void {
+    if (!PHOTO_ORDERS.includes(order as PhotoOrder)) {
+      throw new GalleryError("VALIDATION_FAILED", {
+        errors: [{ path: "photoOrder", message: PHOTO_ORDERS.join(", ") }],
+      });
+    }
+  }
+
+  async function requireAlbum(id: string): Promise<{ id: string; parent_id: string | null }> {
+    const row = await db
+      .selectFrom("albums")
+      .select(["id", "parent_id"])
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such album." });
+    return row;
+  }
+
+  async function photoIdsInSubtree(albumId: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom("album_photos as ap")
+      .innerJoin("album_closure as c", "c.descendant_id", "ap.album_id")
+      .select("ap.photo_id")
+      .distinct()
+      .where("c.ancestor_id", "=", albumId)
+      .execute();
+    return rows.map((r) => r.photo_id);
+  }
+
   return {
     async create(actor, input) {
-      if (!isAdminActor(actor))
-        throw new GalleryError("FORBIDDEN", { detail: "Only admins may create albums." });
+      await assertCanCreateAlbum(db, actor, input.parentId ?? null);
       const fields = {
         name: input.name.trim(),
         description: input.description ?? "",
         visibility: input.visibility ?? ("public" as AlbumVisibility),
         parentId: input.parentId ?? null,
       };
+      const photoOrder = input.photoOrder ?? "manual";
+      checkOrder(photoOrder);
       await hooks.before("album:create:before", { actor, fields });
-      if (fields.name.length === 0 || fields.name.length > 255) {
-        throw new GalleryError("VALIDATION_FAILED", {
-          errors: [{ path: "name", message: "1–255 characters" }],
-        });
-      }
+      checkName(fields.name);
       const id = newId();
       const now = Date.now();
       await db.transaction().execute(async (trx) => {
@@ -114,9 +211,10 @@ export function createAlbumService(deps: { db: Kysely<DB>; hooks: HookBus }): Al
             visibility: fields.visibility,
             rank: (maxRank?.r ?? -1) + 1,
             cover_photo_id: null,
-            owner_id: actor.kind === "user" ? actor.userId : null,
+            owner_id: actorUserId(actor) ?? null,
             created_at: now,
             updated_at: now,
+            photo_order: photoOrder,
           })
           .execute();
         await trx
@@ -174,5 +272,222 @@ export function createAlbumService(deps: { db: Kysely<DB>; hooks: HookBus }): Al
         .execute();
       return rows.map(toAlbum);
     },
+
+    async update(actor, id, input) {
+      const current = await requireAlbum(id);
+      await assertCanManageAlbum(db, actor, id);
+      const patch: {
+        name?: string;
+        slug?: string;
+        description?: string;
+        visibility?: AlbumVisibility;
+        photo_order?: PhotoOrder;
+        cover_photo_id?: string | null;
+      } = {};
+      if (input.name !== undefined) {
+        const name = input.name.trim();
+        checkName(name);
+        patch.name = name;
+        patch.slug = slugify(name);
+      }
+      if (input.description !== undefined) patch.description = input.description;
+      if (input.visibility !== undefined) {
+        if (!["public", "private", "hidden"].includes(input.visibility)) {
+          throw new GalleryError("VALIDATION_FAILED", {
+            errors: [{ path: "visibility", message: "public, private or hidden" }],
+          });
+        }
+        patch.visibility = input.visibility;
+      }
+      if (input.photoOrder !== undefined) {
+        checkOrder(input.photoOrder);
+        patch.photo_order = input.photoOrder;
+      }
+      if (input.coverPhotoId !== undefined) {
+        if (input.coverPhotoId !== null) {
+          // The cover must be a photo of the album or of one of its sub-albums.
+          const inTree = await db
+            .selectFrom("album_photos as ap")
+            .innerJoin("album_closure as c", "c.descendant_id", "ap.album_id")
+            .select("ap.photo_id")
+            .where("c.ancestor_id", "=", id)
+            .where("ap.photo_id", "=", input.coverPhotoId)
+            .executeTakeFirst();
+          if (!inTree) {
+            throw new GalleryError("VALIDATION_FAILED", {
+              errors: [{ path: "coverPhotoId", message: "not a photo of this album or its sub-albums" }],
+            });
+          }
+        }
+        patch.cover_photo_id = input.coverPhotoId;
+      }
+      const moving = input.parentId !== undefined && input.parentId !== current.parent_id;
+      const newParent = input.parentId ?? null;
+      if (moving) {
+        if (newParent !== null) {
+          await requireAlbum(newParent);
+          const cycle = await db
+            .selectFrom("album_closure")
+            .select("depth")
+            .where("ancestor_id", "=", id)
+            .where("descendant_id", "=", newParent)
+            .executeTakeFirst();
+          if (cycle) {
+            throw new GalleryError("ALBUM_CYCLE", {
+              detail: "An album cannot be moved under itself or one of its sub-albums.",
+            });
+          }
+        }
+        await assertCanCreateAlbum(db, actor, newParent);
+      }
+      const renamed = patch.name !== undefined;
+      await db.transaction().execute(async (trx) => {
+        if (moving) {
+          // Detach the subtree from its old ancestors, then attach it under the new parent's ancestors.
+          await sql`delete from album_closure
+            where descendant_id in (select descendant_id from album_closure where ancestor_id = ${id})
+              and ancestor_id not in (select descendant_id from album_closure where ancestor_id = ${id})`.execute(
+            trx,
+          );
+          if (newParent !== null) {
+            await sql`insert into album_closure (ancestor_id, descendant_id, depth)
+              select p.ancestor_id, c.descendant_id, p.depth + c.depth + 1
+              from album_closure p cross join album_closure c
+              where p.descendant_id = ${newParent} and c.ancestor_id = ${id}`.execute(trx);
+          }
+          const maxRank = await trx
+            .selectFrom("albums")
+            .select((eb) => eb.fn.max<number>("rank").as("r"))
+            .where((eb) =>
+              newParent === null ? eb("parent_id", "is", null) : eb("parent_id", "=", newParent),
+            )
+            .executeTakeFirst();
+          await trx
+            .updateTable("albums")
+            .set({ parent_id: newParent, rank: (maxRank?.r ?? -1) + 1 })
+            .where("id", "=", id)
+            .execute();
+        }
+        await trx
+          .updateTable("albums")
+          .set({ ...patch, updated_at: Date.now() })
+          .where("id", "=", id)
+          .execute();
+      });
+      if (renamed) await index.reindex(await photoIdsDirect(db, id));
+      const album = await get(actor, id);
+      await hooks.after("album:update:after", { actor, album });
+      return album;
+    },
+
+    async reorder(actor, parentId, albumIds) {
+      if (parentId === null) await assertCanCreateAlbum(db, actor, null);
+      else {
+        await requireAlbum(parentId);
+        await assertCanManageAlbum(db, actor, parentId);
+      }
+      const siblings = await db
+        .selectFrom("albums")
+        .select(["id"])
+        .where((eb) => (parentId === null ? eb("parent_id", "is", null) : eb("parent_id", "=", parentId)))
+        .orderBy("rank")
+        .orderBy("id")
+        .execute();
+      const known = new Set(siblings.map((s) => s.id));
+      const wanted = [...new Set(albumIds)];
+      const stranger = wanted.find((a) => !known.has(a));
+      if (stranger !== undefined) {
+        throw new GalleryError("VALIDATION_FAILED", {
+          errors: [{ path: "albumIds", message: `${stranger} is not a sub-album of this parent` }],
+        });
+      }
+      const listed = new Set(wanted);
+      const order = [...wanted, ...siblings.map((s) => s.id).filter((s) => !listed.has(s))];
+      await db.transaction().execute(async (trx) => {
+        for (const [rank, albumId] of order.entries()) {
+          await trx.updateTable("albums").set({ rank }).where("id", "=", albumId).execute();
+        }
+      });
+      const out: Album[] = [];
+      for (const albumId of order) {
+        const row = await selectAlbums(actor)
+          .where("a.id", "=", albumId)
+          .where(albumViewable(actor, sql.ref("a.id")))
+          .executeTakeFirst();
+        if (row) out.push(toAlbum(row));
+      }
+      return out;
+    },
+
+    async delete(actor, id, options) {
+      await requireAlbum(id);
+      await assertCanManageAlbum(db, actor, id);
+      if (options.orphans !== "keep" && options.orphans !== "delete") {
+        throw new GalleryError("VALIDATION_FAILED", {
+          errors: [{ path: "orphans", message: "keep or delete" }],
+        });
+      }
+      const subtree = (
+        await db.selectFrom("album_closure").select("descendant_id").where("ancestor_id", "=", id).execute()
+      ).map((r) => r.descendant_id);
+      const photoIds = await photoIdsInSubtree(id);
+      // Photos that also sit in an album outside the subtree survive untouched.
+      const elsewhere = new Set<string>();
+      for (let i = 0; i < photoIds.length; i += 500) {
+        const chunk = photoIds.slice(i, i + 500);
+        const rows = await db
+          .selectFrom("album_photos")
+          .select("photo_id")
+          .distinct()
+          .where("photo_id", "in", chunk)
+          .where("album_id", "not in", subtree)
+          .execute();
+        for (const r of rows) elsewhere.add(r.photo_id);
+      }
+      const orphans = photoIds.filter((p) => !elsewhere.has(p));
+      await db.transaction().execute(async (trx) => {
+        // Deepest first, so no row ever points at a deleted parent (works with or without cascades).
+        const ordered = await trx
+          .selectFrom("album_closure")
+          .select(["descendant_id", "depth"])
+          .where("ancestor_id", "=", id)
+          .orderBy("depth", "desc")
+          .execute();
+        for (const row of ordered) {
+          await trx.deleteFrom("album_photos").where("album_id", "=", row.descendant_id).execute();
+          await trx
+            .deleteFrom("album_closure")
+            .where((eb) =>
+              eb.or([eb("descendant_id", "=", row.descendant_id), eb("ancestor_id", "=", row.descendant_id)]),
+            )
+            .execute();
+          await trx.deleteFrom("albums").where("id", "=", row.descendant_id).execute();
+        }
+      });
+      let deletedPhotoIds: string[] = [];
+      if (options.orphans === "delete" && orphans.length > 0) {
+        await purgePhotos(deps.purge, orphans);
+        deletedPhotoIds = orphans;
+      }
+      const survivors = photoIds.filter((p) => !deletedPhotoIds.includes(p));
+      if (survivors.length > 0) await index.reindex(survivors);
+      await hooks.after("album:delete:after", { actor, albumIds: subtree, deletedPhotoIds });
+      if (deletedPhotoIds.length > 0)
+        await hooks.after("photo:delete:after", { actor, photoIds: deletedPhotoIds });
+      return {
+        albumIds: subtree,
+        deletedPhotoIds,
+        orphanedPhotoIds: options.orphans === "keep" ? orphans : [],
+      };
+    },
   };
+}
+
+async function photoIdsDirect(db: Kysely<DB>, albumId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("album_photos")
+    .select("photo_id")
+    .where("album_id", "=", albumId)
+    .execute();
+  return rows.map((r) => r.photo_id);
 }

@@ -1,11 +1,14 @@
 import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
-import { sha256 } from "@oslojs/crypto/sha2";
-import { constantTimeEqual } from "@oslojs/crypto/subtle";
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { PrivacyLevel, UserActor } from "../actor.js";
 import type { DB, UserRow } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
+import type { HookBus } from "../hooks.js";
+import { newId } from "../ids.js";
+import type { Logger } from "../logger.js";
+import type { ActivityService } from "./activity.js";
+import { hashSecret, randomSecret, secretMatches, splitToken } from "./secrets.js";
+import { normaliseUsername, toUser, type User, validatePassword } from "./users.js";
 
 /** Hash a password with argon2id (the library's default algorithm). */
 export function hashPassword(password: string): Promise<string> {
@@ -19,16 +22,6 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
   } catch {
     return false;
   }
-}
-
-function randomToken(): string {
-  const bytes = new Uint8Array(20);
-  crypto.getRandomValues(bytes);
-  return encodeBase32LowerCaseNoPadding(bytes);
-}
-
-function hashSecret(secret: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
 }
 
 /** A signed-in session. The `token` is given once, to put in a cookie; only its secret's hash is stored. */
@@ -50,16 +43,36 @@ export interface ResolvedSession {
   refreshed: boolean;
 }
 
-/** Request metadata recorded with a session. */
+/** Request metadata recorded with a session and in the activity log. */
 export interface ClientInfo {
   ip?: string | undefined;
   userAgent?: string | undefined;
 }
 
+/** Options of {@link AuthService.login}. */
+export interface LoginOptions extends ClientInfo {
+  /** The session token the client held before signing in; it is ended (no session fixation). */
+  previousToken?: string | undefined;
+}
+
+/** Login throttling: failures allowed before backoff starts, per account and per IP. */
+export interface LoginThrottleOptions {
+  /** Failures per account before backoff. @default 5 */
+  accountFailures?: number;
+  /** Failures per IP before backoff. @default 20 */
+  ipFailures?: number;
+  /** Longest lock in ms. @default 15 minutes */
+  maxLockMs?: number;
+}
+
 /** Authentication: passwords and sessions (the Lucia session design). */
 export interface AuthService {
-  /** Check credentials and open a session. Unknown user and wrong password give the same error. */
-  login(username: string, password: string, client?: ClientInfo): Promise<SessionInfo>;
+  /**
+   * Check credentials and open a session. Unknown user and wrong password give the same error with similar
+   * timing; repeated failures per account and per IP answer `RATE_LIMITED` (with `data.retryAfter` seconds)
+   * with an exponential backoff, counted in the database so every process shares them.
+   */
+  login(username: string, password: string, client?: LoginOptions): Promise<SessionInfo>;
   /** Resolve a session token to its actor, sliding the expiry; `null` when invalid or expired. */
   resolveSession(token: string): Promise<ResolvedSession | null>;
   /** End the session a token belongs to. */
@@ -68,65 +81,184 @@ export interface AuthService {
   endSession(sessionId: string): Promise<void>;
   /** End every session of a user. */
   logoutEverywhere(userId: string): Promise<void>;
+  /** Replace a session by a new one for the same user (after a privilege change); the old token stops working. */
+  rotateSession(sessionId: string, client?: ClientInfo): Promise<SessionInfo>;
+  /** Open a session for a user without a password (registration, password reset). @internal */
+  openSession(userId: string, client?: ClientInfo): Promise<SessionInfo>;
+  /**
+   * Self-registration (when `identity.registration` allows it; else `REGISTRATION_CLOSED`). New accounts are
+   * members at level 0 and join the default groups; with `approval` they wait (`status: "pending"`) and get no
+   * session.
+   */
+  register(input: RegisterInput, client?: ClientInfo): Promise<{ user: User; session: SessionInfo | null }>;
+  /**
+   * Send a one-time, short-lived reset link through the `mail:send` hook to the account with this username or
+   * e-mail. Always resolves the same way, whether or not such an account exists.
+   */
+  requestPasswordReset(usernameOrEmail: string, client?: ClientInfo): Promise<void>;
+  /** Set a new password with a reset token (`INVALID_TOKEN` when unknown, used or expired); ends every session. */
+  resetPassword(token: string, newPassword: string, client?: ClientInfo): Promise<void>;
+  /** Whether only signed-in users may see anything. */
+  readonly loginOnly: boolean;
+}
+
+/** Input of {@link AuthService.register}. */
+export interface RegisterInput {
+  username: string;
+  password: string;
+  email?: string | undefined;
+  displayName?: string | undefined;
+}
+
+/** Account options of the gallery (see `GalleryOptions.identity`). @internal */
+export interface IdentityOptions {
+  registration?: "off" | "open" | "approval" | undefined;
+  loginOnly?: boolean | undefined;
+  publicUrl?: string | undefined;
+  passwordResetTtlMs?: number | undefined;
+}
+
+/** @internal Group ids of a user. */
+export async function groupIdsOf(db: Kysely<DB>, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("group_members")
+    .select("group_id")
+    .where("user_id", "=", userId)
+    .execute();
+  return rows.map((r) => r.group_id).sort();
 }
 
 /** @internal */
-export function toUserActor(row: UserRow, sessionId?: string): UserActor {
+export function toUserActor(row: UserRow, sessionId?: string, groupIds: readonly string[] = []): UserActor {
   return {
     kind: "user",
     userId: row.id,
     role: row.role,
     privacyLevel: row.privacy_level as PrivacyLevel,
-    groupIds: [],
+    groupIds,
     sessionId,
   };
 }
 
 /** @internal */
-export function createAuthService(deps: { db: Kysely<DB>; ttlMs: number }): AuthService {
-  const { db, ttlMs } = deps;
+export function createAuthService(deps: {
+  db: Kysely<DB>;
+  ttlMs: number;
+  activity: ActivityService;
+  throttle?: LoginThrottleOptions | undefined;
+  hooks?: HookBus | undefined;
+  logger?: Logger | undefined;
+  identity?: IdentityOptions | undefined;
+}): AuthService {
+  const { db, ttlMs, activity } = deps;
+  const identity = deps.identity ?? {};
+  const resetTtlMs = identity.passwordResetTtlMs ?? 3600_000;
+  const accountFailures = deps.throttle?.accountFailures ?? 5;
+  const ipFailures = deps.throttle?.ipFailures ?? 20;
+  const maxLockMs = deps.throttle?.maxLockMs ?? 15 * 60_000;
   // A real hash to verify against for unknown users, so both failures cost the same time.
-  const dummyHash = hashPassword(randomToken());
+  const dummyHash = hashPassword(randomSecret());
 
-  function parse(token: string): { id: string; secret: string } | null {
-    if (typeof token !== "string" || token.length > 100) return null;
-    const [id, secret, extra] = token.split(".");
-    if (!id || !secret || extra !== undefined) return null;
-    return { id, secret };
+  async function openSession(userId: string, client: ClientInfo = {}): Promise<SessionInfo> {
+    const id = randomSecret();
+    const secret = randomSecret();
+    const now = Date.now();
+    await db
+      .insertInto("sessions")
+      .values({
+        id,
+        user_id: userId,
+        secret_hash: hashSecret(secret),
+        created_at: now,
+        expires_at: now + ttlMs,
+        last_seen_at: now,
+        ip: client.ip?.slice(0, 64) ?? null,
+        user_agent: client.userAgent?.slice(0, 256) ?? null,
+      })
+      .execute();
+    return { token: `${id}.${secret}`, sessionId: id, userId, expiresAt: now + ttlMs };
+  }
+
+  function throttleKeys(username: string, ip: string | undefined): { key: string; free: number }[] {
+    const keys = [{ key: `user:${username}`.slice(0, 200), free: accountFailures }];
+    if (ip) keys.push({ key: `ip:${ip}`.slice(0, 200), free: ipFailures });
+    return keys;
+  }
+
+  async function assertNotThrottled(keys: { key: string }[], now: number): Promise<void> {
+    const rows = await db
+      .selectFrom("login_throttle")
+      .select(["locked_until"])
+      .where(
+        "key",
+        "in",
+        keys.map((k) => k.key),
+      )
+      .execute();
+    const until = Math.max(0, ...rows.map((r) => Number(r.locked_until)));
+    if (until > now) {
+      throw new GalleryError("RATE_LIMITED", {
+        detail: "Too many failed sign-ins; try again later.",
+        data: { retryAfter: Math.ceil((until - now) / 1000) },
+      });
+    }
+  }
+
+  async function recordFailure(keys: { key: string; free: number }[], now: number): Promise<void> {
+    for (const { key, free } of keys) {
+      // One atomic upsert per key, so concurrent processes never lose a failure.
+      const row = await db
+        .insertInto("login_throttle")
+        .values({ key, failures: 1, locked_until: 0, updated_at: now })
+        .onConflict((oc) =>
+          oc.column("key").doUpdateSet({ failures: sql`login_throttle.failures + 1`, updated_at: now }),
+        )
+        .returning("failures")
+        .executeTakeFirstOrThrow();
+      const failures = Number(row.failures);
+      if (failures >= free) {
+        const lockMs = Math.min(maxLockMs, 1000 * 2 ** Math.min(20, failures - free));
+        await db
+          .updateTable("login_throttle")
+          .set({ locked_until: now + lockMs })
+          .where("key", "=", key)
+          .execute();
+      }
+    }
   }
 
   return {
     async login(username, password, client = {}) {
-      const user = await db
-        .selectFrom("users")
-        .selectAll()
-        .where("username", "=", username.trim().toLowerCase())
-        .executeTakeFirst();
-      const ok = await verifyPassword(user?.password_hash ?? (await dummyHash), password);
+      const name = typeof username === "string" ? username.trim().toLowerCase() : "";
+      const now = Date.now();
+      const keys = throttleKeys(name, client.ip);
+      await assertNotThrottled(keys, now);
+      const user = await db.selectFrom("users").selectAll().where("username", "=", name).executeTakeFirst();
+      const ok = await verifyPassword(user?.password_hash ?? (await dummyHash), String(password));
       if (!user || !ok || !user.password_hash || user.status !== "active") {
+        await recordFailure(keys, now);
+        await activity.record(
+          { kind: "guest" },
+          { action: "auth.login_failed", subjectType: "user", subjectId: user?.id, ip: client.ip },
+        );
         throw new GalleryError("INVALID_CREDENTIALS");
       }
-      const id = randomToken();
-      const secret = randomToken();
-      const now = Date.now();
-      await db
-        .insertInto("sessions")
-        .values({
-          id,
-          user_id: user.id,
-          secret_hash: hashSecret(secret),
-          created_at: now,
-          expires_at: now + ttlMs,
-          last_seen_at: now,
-          ip: client.ip?.slice(0, 64) ?? null,
-          user_agent: client.userAgent?.slice(0, 256) ?? null,
-        })
-        .execute();
-      return { token: `${id}.${secret}`, sessionId: id, userId: user.id, expiresAt: now + ttlMs };
+      await db.deleteFrom("login_throttle").where("key", "=", `user:${name}`.slice(0, 200)).execute();
+      // Session fixation: whatever session the client came with is ended, and a fresh one is issued.
+      const previous = splitToken(client.previousToken);
+      if (previous) await db.deleteFrom("sessions").where("id", "=", previous.id).execute();
+      const info = await openSession(user.id, client);
+      await activity.record(toUserActor(user), {
+        action: "auth.login",
+        subjectType: "user",
+        subjectId: user.id,
+        ip: client.ip,
+      });
+      return info;
     },
 
     async resolveSession(token) {
-      const parsed = parse(token);
+      const parsed = splitToken(token);
       if (!parsed) return null;
       const row = await db
         .selectFrom("sessions as s")
@@ -136,15 +268,14 @@ export function createAuthService(deps: { db: Kysely<DB>; ttlMs: number }): Auth
         .where("s.id", "=", parsed.id)
         .executeTakeFirst();
       if (!row) return null;
-      const expected = new TextEncoder().encode(row.secret_hash);
-      const actual = new TextEncoder().encode(hashSecret(parsed.secret));
-      if (!constantTimeEqual(expected, actual)) return null;
+      if (!secretMatches(row.secret_hash, parsed.secret)) return null;
       const now = Date.now();
-      if (row.expires_at <= now || row.status !== "active") {
+      const storedExpiry = Number(row.expires_at);
+      if (storedExpiry <= now || row.status !== "active") {
         await db.deleteFrom("sessions").where("id", "=", parsed.id).execute();
         return null;
       }
-      let expiresAt = row.expires_at;
+      let expiresAt = storedExpiry;
       let refreshed = false;
       // Sliding expiry: extend once less than half the lifetime is left.
       if (expiresAt - now < ttlMs / 2) {
@@ -157,7 +288,7 @@ export function createAuthService(deps: { db: Kysely<DB>; ttlMs: number }): Auth
           .execute();
       }
       return {
-        actor: toUserActor(row, row.session_id),
+        actor: toUserActor(row, row.session_id, await groupIdsOf(db, row.id)),
         user: { id: row.id, username: row.username, displayName: row.display_name },
         sessionId: row.session_id,
         expiresAt,
@@ -166,7 +297,7 @@ export function createAuthService(deps: { db: Kysely<DB>; ttlMs: number }): Auth
     },
 
     async logout(token) {
-      const parsed = parse(token);
+      const parsed = splitToken(token);
       if (parsed) await db.deleteFrom("sessions").where("id", "=", parsed.id).execute();
     },
 
@@ -176,6 +307,164 @@ export function createAuthService(deps: { db: Kysely<DB>; ttlMs: number }): Auth
 
     async logoutEverywhere(userId) {
       await db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+    },
+
+    async rotateSession(sessionId, client = {}) {
+      const row = await db
+        .selectFrom("sessions")
+        .select("user_id")
+        .where("id", "=", sessionId)
+        .executeTakeFirst();
+      if (!row) throw new GalleryError("UNAUTHENTICATED");
+      await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+      return openSession(row.user_id, client);
+    },
+
+    openSession,
+
+    loginOnly: identity.loginOnly === true,
+
+    async register(input, client = {}) {
+      const mode = identity.registration ?? "off";
+      if (mode === "off") throw new GalleryError("REGISTRATION_CLOSED");
+      const username = normaliseUsername(input.username);
+      validatePassword(input.password);
+      const email = input.email?.trim() || null;
+      if (email !== null && !/^[^\s@]{1,64}@[^\s@]{1,255}$/.test(email))
+        throw new GalleryError("VALIDATION_FAILED", {
+          errors: [{ path: "email", message: "an e-mail address" }],
+        });
+      const now = Date.now();
+      const row: UserRow = {
+        id: newId(),
+        username,
+        display_name: input.displayName?.trim().slice(0, 200) || username,
+        email,
+        password_hash: await hashPassword(input.password),
+        role: "member",
+        privacy_level: 0,
+        shared_account: 0,
+        status: mode === "approval" ? "pending" : "active",
+        created_at: now,
+        updated_at: now,
+      };
+      const defaults = await db.selectFrom("groups").select("id").where("is_default", "=", 1).execute();
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto("users").values(row).execute();
+          if (defaults.length > 0)
+            await trx
+              .insertInto("group_members")
+              .values(defaults.map((g) => ({ group_id: g.id, user_id: row.id, added_at: now })))
+              .execute();
+        });
+      } catch (error) {
+        const taken = await db
+          .selectFrom("users")
+          .select("id")
+          .where("username", "=", username)
+          .executeTakeFirst();
+        if (taken)
+          throw new GalleryError("ALREADY_EXISTS", {
+            detail: "That username is taken.",
+            data: { field: "username" },
+          });
+        throw error;
+      }
+      await activity.record(toUserActor(row), {
+        action: "user.register",
+        subjectType: "user",
+        subjectId: row.id,
+        ip: client.ip,
+        data: { status: row.status },
+      });
+      const session = row.status === "active" ? await openSession(row.id, client) : null;
+      return { user: toUser(row), session };
+    },
+
+    async requestPasswordReset(usernameOrEmail, client = {}) {
+      const key =
+        typeof usernameOrEmail === "string" ? usernameOrEmail.trim().toLowerCase().slice(0, 320) : "";
+      if (!key) return;
+      const user = await db
+        .selectFrom("users")
+        .selectAll()
+        .where((eb) => eb.or([eb("username", "=", key), eb(eb.fn("lower", ["email"]), "=", key)]))
+        .executeTakeFirst();
+      if (!user?.email || user.status !== "active" || user.shared_account === 1) return;
+      const id = `pwr_${randomSecret(10)}`;
+      const secret = randomSecret();
+      const now = Date.now();
+      await db
+        .insertInto("password_resets")
+        .values({
+          id,
+          user_id: user.id,
+          secret_hash: hashSecret(secret),
+          created_at: now,
+          expires_at: now + resetTtlMs,
+          used_at: null,
+        })
+        .execute();
+      const token = `${id}.${secret}`;
+      // Links come from the configured public URL only, never from the request's Host header.
+      const link = identity.publicUrl
+        ? `${identity.publicUrl.replace(/\/+$/, "")}/reset-password#token=${token}`
+        : undefined;
+      const minutes = Math.round(resetTtlMs / 60_000);
+      const message = {
+        to: [user.email],
+        subject: "Reset your password",
+        text: `Someone asked to reset the password of "${user.username}". ${link ? `Open ${link}` : `Use this token: ${token}`} within ${minutes} minutes. If it was not you, ignore this message.`,
+        html: null,
+      };
+      // A mail plugin delivers it from `mail:send:before`; without one the message goes to the log (console).
+      if (deps.hooks?.has("mail:send:before")) await deps.hooks.before("mail:send:before", { message });
+      else deps.logger?.info({ mail: { to: message.to, subject: message.subject } }, message.text);
+      await activity.record(toUserActor(user), {
+        action: "auth.password_reset_requested",
+        subjectType: "user",
+        subjectId: user.id,
+        ip: client.ip,
+      });
+    },
+
+    async resetPassword(token, newPassword, client = {}) {
+      const parsed = splitToken(token);
+      const invalid = new GalleryError("INVALID_TOKEN");
+      if (!parsed?.id.startsWith("pwr_")) throw invalid;
+      const row = await db
+        .selectFrom("password_resets")
+        .selectAll()
+        .where("id", "=", parsed.id)
+        .executeTakeFirst();
+      if (!row || !secretMatches(row.secret_hash, parsed.secret)) throw invalid;
+      if (row.used_at !== null || Number(row.expires_at) <= Date.now()) throw invalid;
+      validatePassword(newPassword, "newPassword");
+      const hash = await hashPassword(newPassword);
+      const now = Date.now();
+      const used = await db.transaction().execute(async (trx) => {
+        // One use only, even with two concurrent requests.
+        const marked = await trx
+          .updateTable("password_resets")
+          .set({ used_at: now })
+          .where("id", "=", row.id)
+          .where("used_at", "is", null)
+          .executeTakeFirst();
+        if (Number(marked.numUpdatedRows) === 0) return false;
+        await trx
+          .updateTable("users")
+          .set({ password_hash: hash, updated_at: now })
+          .where("id", "=", row.user_id)
+          .execute();
+        await trx.deleteFrom("sessions").where("user_id", "=", row.user_id).execute();
+        return true;
+      });
+      if (!used) throw invalid;
+      await activity.record(
+        { kind: "guest" },
+        { action: "auth.password_reset", subjectType: "user", subjectId: row.user_id, ip: client.ip },
+      );
     },
   };
 }

@@ -1,21 +1,35 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { type Kysely, sql } from "kysely";
+import { pipeline } from "node:stream/promises";
+import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
+import {
+  assertAdmin,
+  assertCanContribute,
+  assertCanEditPhoto,
+  assertCanManageAlbum,
+} from "../access/permissions.js";
 import { albumViewable, photoColumns, photoVisible } from "../access/visibility.js";
-import { type Actor, isAdminActor } from "../actor.js";
-import type { DB } from "../db/schema.js";
+import { type Actor, actorUserId } from "../actor.js";
+import type { DB, PhotoRow } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
 import type { HookBus, PhotoCreateFields } from "../hooks.js";
 import { newId } from "../ids.js";
-import { probeImage } from "../ingest/probe.js";
+import { extractMetadata } from "../ingest/metadata.js";
+import { type ImageProbe, probeImage } from "../ingest/probe.js";
 import { spoolToTemp } from "../ingest/spool.js";
 import type { Logger } from "../logger.js";
 import { errorFields } from "../logger.js";
 import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
 import type { DatabaseAdapter } from "../ports/database.js";
 import type { StorageAdapter } from "../ports/storage.js";
-import type { Page, PageInput, Photo } from "../types.js";
+import type { Page, PageInput, Photo, PhotoMetadata, PhotoOrder } from "../types.js";
 import { toPhoto } from "./mappers.js";
+import { type PurgeDeps, purgePhotos, releaseContent } from "./photo-purge.js";
+import { createSearchIndex } from "./search-index.js";
+import { ensureTags } from "./tags.js";
 
 /** Input of {@link PhotoService.upload}. */
 export interface UploadPhotoInput {
@@ -37,18 +51,88 @@ export interface UploadResult {
   duplicate: boolean;
 }
 
-/** Photos: upload, read, list. */
+/** Input of {@link PhotoService.update}: only the given fields change. */
+export interface UpdatePhotoInput {
+  title?: string | undefined;
+  description?: string | undefined;
+  author?: string | undefined;
+  /** Capture time (epoch ms), or null when unknown. */
+  takenAt?: number | null | undefined;
+  privacyLevel?: number | undefined;
+}
+
+/** Filters of {@link PhotoService.list}. */
+export interface ListPhotosInput extends PageInput {
+  /** Only photos in this album or any of its sub-albums. */
+  albumId?: string | undefined;
+  /** Only photos with this tag. */
+  tagId?: string | undefined;
+  /** Capture time range (epoch ms, inclusive). */
+  takenFrom?: number | undefined;
+  takenTo?: number | undefined;
+  /** Upload time range (epoch ms, inclusive). */
+  addedFrom?: number | undefined;
+  addedTo?: number | undefined;
+  /** `added` (default, newest first) or `taken` (newest capture first; photos without a date last). */
+  sort?: "added" | "taken" | undefined;
+  /**
+   * Full-text filter over title, description, file name, tags and album names: every word must match (as a
+   * prefix). See {@link SearchService}.
+   */
+  text?: string | undefined;
+}
+
+/** Split a user query into safe search words (letters and digits only; at most 16). */
+export function searchWords(text: string): string[] {
+  return (text.normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16);
+}
+
+/** Photos: upload, read, list, edit, album membership, replace, delete. */
 export interface PhotoService {
-  /** Ingest a photo into an album (owners and admins). */
+  /**
+   * Ingest a photo into an album. Content already in the library is linked into the album
+   * (`duplicate: true`) or refused with `DUPLICATE_PHOTO`, per the `ingest.duplicates` setting.
+   */
   upload(actor: Actor, input: UploadPhotoInput): Promise<UploadResult>;
   /** One photo the actor may see, or `NOT_FOUND` (also when it exists but is not visible). */
   get(actor: Actor, id: string): Promise<Photo>;
   /** Several photos by id: those the actor may see, in no particular order (missing or hidden ones are left out). */
   getMany(actor: Actor, ids: readonly string[]): Promise<Photo[]>;
-  /** Photos of an album the actor may view, visible to the actor, in the album's order. */
+  /** Photos of an album the actor may view, visible to the actor, in the album's photo order. */
   listInAlbum(actor: Actor, albumId: string, input?: PageInput): Promise<Page<Photo>>;
-  /** Every photo the actor may see, newest first. */
-  list(actor: Actor, input?: PageInput): Promise<Page<Photo>>;
+  /** Every photo the actor may see, newest first, optionally filtered. */
+  list(actor: Actor, input?: ListPhotosInput): Promise<Page<Photo>>;
+  /** Change a photo's fields. */
+  update(actor: Actor, id: string, input: UpdatePhotoInput): Promise<Photo>;
+  /** Delete photos with their original files and derivatives (nothing is left in storage). */
+  delete(actor: Actor, ids: readonly string[]): Promise<number>;
+  /**
+   * Put photos into an album (copy: they stay where they were), at the end of its manual order or at
+   * `position` (0-based). Photos already in the album keep their place. Returns how many were added.
+   */
+  addToAlbum(
+    actor: Actor,
+    input: { albumId: string; photoIds: readonly string[]; position?: number | undefined },
+  ): Promise<number>;
+  /** Take photos out of an album (they stay in their other albums, or become orphans). Returns how many. */
+  removeFromAlbum(actor: Actor, input: { albumId: string; photoIds: readonly string[] }): Promise<number>;
+  /** Move photos from one album to another. */
+  moveToAlbum(
+    actor: Actor,
+    input: { fromAlbumId: string; toAlbumId: string; photoIds: readonly string[] },
+  ): Promise<number>;
+  /** Set the manual order of an album: `photoIds` first, in that order; the rest keep their order after them. */
+  reorderInAlbum(actor: Actor, input: { albumId: string; photoIds: readonly string[] }): Promise<void>;
+  /** Replace a photo's original file; derivatives of the old content are removed and regenerate. */
+  replaceFile(
+    actor: Actor,
+    id: string,
+    input: { file: Readable | Uint8Array; filename: string },
+  ): Promise<Photo>;
+  /** Read the metadata of the stored original again and update the columns. */
+  resyncMetadata(actor: Actor, id: string): Promise<Photo>;
+  /** The ids of photos with the given content hashes (for importers; admins and the system only). */
+  findByHashes(actor: Actor, sha256s: readonly string[]): Promise<Map<string, string>>;
 }
 
 /** @internal */
@@ -60,7 +144,13 @@ export interface PhotoServiceDeps {
   logger: Logger;
   maxBytes: number;
   maxPixels: number;
-  /** Called after a new photo is committed (schedules eager derivatives). */
+  /** What an upload of existing content does. @default "link" */
+  duplicates?: "link" | "refuse" | undefined;
+  /** Turn file keywords into tags. @default true */
+  keywordsAsTags?: boolean | undefined;
+  /** Deleting photos with their files. */
+  purge: PurgeDeps;
+  /** Called after a new photo (or new content) is committed (schedules eager derivatives). */
   onCreated(photoId: string): Promise<void>;
 }
 
@@ -74,13 +164,32 @@ const EXT: Record<string, string> = {
   "image/tiff": "tif",
 };
 
+const PRIVACY = [0, 1, 2, 4, 8];
+
+/**
+ * Refuse a client file name that tries to be a path (`..` segments) or carries control characters, with
+ * `INVALID_FILENAME`. Plain directory parts (`photos/a.jpg`) are allowed and dropped by {@link cleanFilename}.
+ */
+export function assertSafeFilename(name: string): void {
+  const control = [...name].some((c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0);
+  });
+  const traversal = name.split(/[\\/]/).some((part) => part === "..");
+  if (control || traversal || name.length > 1024) {
+    throw new GalleryError("INVALID_FILENAME", {
+      errors: [{ path: "filename", message: "no path, no control characters" }],
+    });
+  }
+}
+
 /** Keep a client file name as harmless metadata: no path, no control characters, bounded length. */
 export function cleanFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
   const cleaned = [...base]
     .filter((c) => {
       const code = c.charCodeAt(0);
-      return code >= 0x20 && code !== 0x7f;
+      return code >= 0x20 && code !== 0x7f && !(code >= 0x80 && code < 0xa0);
     })
     .join("")
     .trim()
@@ -88,9 +197,63 @@ export function cleanFilename(name: string): string {
   return cleaned === "" || cleaned === "." || cleaned === ".." ? "upload" : cleaned;
 }
 
+function metadataColumns(m: PhotoMetadata) {
+  return {
+    taken_at_offset: m.takenAtOffset,
+    camera_make: m.cameraMake,
+    camera_model: m.cameraModel,
+    lens: m.lens,
+    exposure_time: m.exposureTime,
+    aperture: m.aperture,
+    iso: m.iso,
+    focal_length: m.focalLength,
+    gps_latitude: m.latitude,
+    gps_longitude: m.longitude,
+    gps_altitude: m.altitude,
+    meta_title: m.title,
+    meta_description: m.description,
+    keywords: m.keywords.length > 0 ? JSON.stringify(m.keywords) : null,
+    rating: m.rating,
+  };
+}
+
+function checkPrivacy(level: number): void {
+  if (!PRIVACY.includes(level)) {
+    throw new GalleryError("VALIDATION_FAILED", {
+      errors: [{ path: "privacyLevel", message: "0, 1, 2, 4 or 8" }],
+    });
+  }
+}
+
+function checkIds(ids: readonly string[], path = "photoIds"): string[] {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0 || unique.length > 1000) {
+    throw new GalleryError("VALIDATION_FAILED", { errors: [{ path, message: "1–1000 ids" }] });
+  }
+  return unique;
+}
+
+/** Sort key of an album's photos per order: the SQL expression and the cursor kind. */
+function orderKey(order: PhotoOrder): { expr: Expression<unknown>; kind: "n" | "s"; dir: "asc" | "desc" } {
+  switch (order) {
+    case "takenAt":
+      return { expr: sql`coalesce(p.taken_at, p.added_at)`, kind: "n", dir: "asc" };
+    case "addedAt":
+      return { expr: sql.ref("ap.added_at"), kind: "n", dir: "asc" };
+    case "title":
+      return { expr: sql`lower(p.title)`, kind: "s", dir: "asc" };
+    default:
+      return { expr: sql.ref("ap.rank"), kind: "n", dir: "asc" };
+  }
+}
+
 /** @internal */
 export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
   const { db, hooks, originals, logger } = deps;
+  const index = createSearchIndex(db, deps.adapter.kind);
+  const duplicates = deps.duplicates ?? "link";
+  const keywordsAsTags = deps.keywordsAsTags ?? true;
+
   async function get(actor: Actor, id: string): Promise<Photo> {
     const row = await db
       .selectFrom("photos as p")
@@ -102,42 +265,139 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
     return toPhoto(row);
   }
 
-  async function linkIntoAlbum(albumId: string, photoId: string): Promise<void> {
-    await db.transaction().execute(async (trx) => {
-      const exists = await trx
-        .selectFrom("album_photos")
-        .select("photo_id")
-        .where("album_id", "=", albumId)
-        .where("photo_id", "=", photoId)
-        .executeTakeFirst();
-      if (exists) return;
+  async function requireAlbum(albumId: string): Promise<void> {
+    const album = await db.selectFrom("albums").select("id").where("id", "=", albumId).executeTakeFirst();
+    if (!album) throw new GalleryError("NOT_FOUND", { detail: "No such album." });
+  }
+
+  /** Every id must be a photo the actor may see; answers NOT_FOUND for the first one that is not. */
+  async function requireVisible(actor: Actor, ids: readonly string[]): Promise<void> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await db
+        .selectFrom("photos as p")
+        .select("p.id")
+        .where("p.id", "in", ids.slice(i, i + 500))
+        .where(photoVisible(actor, photoColumns("p")))
+        .execute();
+      for (const r of rows) found.add(r.id);
+    }
+    const missing = ids.find((id) => !found.has(id));
+    if (missing !== undefined)
+      throw new GalleryError("NOT_FOUND", { detail: "No such photo.", data: { id: missing } });
+  }
+
+  async function linkIntoAlbum(
+    trx: Kysely<DB>,
+    albumId: string,
+    photoIds: readonly string[],
+    position?: number,
+  ): Promise<number> {
+    const present = new Set(
+      (
+        await trx
+          .selectFrom("album_photos")
+          .select("photo_id")
+          .where("album_id", "=", albumId)
+          .where("photo_id", "in", [...photoIds])
+          .execute()
+      ).map((r) => r.photo_id),
+    );
+    const fresh = photoIds.filter((p) => !present.has(p));
+    if (fresh.length === 0) return 0;
+    const now = Date.now();
+    let start: number;
+    if (position === undefined) {
       const max = await trx
         .selectFrom("album_photos")
         .select((eb) => eb.fn.max<number>("rank").as("r"))
         .where("album_id", "=", albumId)
         .executeTakeFirst();
+      start = Number(max?.r ?? -1) + 1;
+    } else {
+      // Make room: everything from `position` on moves down by the number inserted.
+      const ranks = await trx
+        .selectFrom("album_photos")
+        .select(["photo_id", "rank"])
+        .where("album_id", "=", albumId)
+        .orderBy("rank")
+        .orderBy("photo_id")
+        .execute();
+      const at = Math.max(0, Math.min(position, ranks.length));
+      for (const [i, r] of ranks.entries()) {
+        const rank = i < at ? i : i + fresh.length;
+        if (rank !== r.rank)
+          await trx
+            .updateTable("album_photos")
+            .set({ rank })
+            .where("album_id", "=", albumId)
+            .where("photo_id", "=", r.photo_id)
+            .execute();
+      }
+      start = at;
+    }
+    for (let i = 0; i < fresh.length; i += 500) {
       await trx
         .insertInto("album_photos")
-        .values({ album_id: albumId, photo_id: photoId, rank: (max?.r ?? -1) + 1, added_at: Date.now() })
+        .values(
+          fresh
+            .slice(i, i + 500)
+            .map((photo_id, j) => ({ album_id: albumId, photo_id, rank: start + i + j, added_at: now })),
+        )
         .execute();
-    });
+    }
+    return fresh.length;
+  }
+
+  async function runMetadataHook(
+    photoId: string | undefined,
+    path: string,
+    sha256: string,
+    probe: Pick<ImageProbe, "metadata" | "raw">,
+  ): Promise<{ metadata: PhotoMetadata; raw: Record<string, unknown> }> {
+    if (!hooks.has("metadata:extract:after")) return { metadata: probe.metadata, raw: probe.raw };
+    const ctx = { photoId, path, sha256, raw: probe.raw, metadata: { ...probe.metadata }, extra: {} };
+    await hooks.before("metadata:extract:after", ctx);
+    const raw = { ...probe.raw };
+    for (const [k, v] of Object.entries(ctx.extra)) {
+      try {
+        raw[k] = JSON.parse(JSON.stringify(v));
+      } catch {
+        // Not JSON-safe: left out.
+      }
+    }
+    return { metadata: ctx.metadata, raw };
+  }
+
+  function rawJson(raw: Record<string, unknown>): string | null {
+    if (Object.keys(raw).length === 0) return null;
+    const json = JSON.stringify(raw);
+    return json.length > 256 * 1024 ? null : json;
+  }
+
+  async function storeOriginal(sha256: string, mimeType: string, path: string): Promise<string> {
+    const key = `originals/${sha256.slice(0, 2)}/${sha256}.${EXT[mimeType] ?? "bin"}`;
+    await originals.put(key, createReadStream(path), { contentType: mimeType });
+    return key;
+  }
+
+  async function dropStoredIfUnused(key: string): Promise<void> {
+    const shared = await db
+      .selectFrom("photos")
+      .select("id")
+      .where("storage_key", "=", key)
+      .executeTakeFirst();
+    if (!shared)
+      await originals.delete(key).catch((e) => logger.error({ key, ...errorFields(e) }, "cleanup failed"));
   }
 
   return {
     async upload(actor, input) {
-      if (!isAdminActor(actor)) throw new GalleryError("FORBIDDEN", { detail: "Only admins may upload." });
-      const album = await db
-        .selectFrom("albums")
-        .select("id")
-        .where("id", "=", input.albumId)
-        .executeTakeFirst();
-      if (!album) throw new GalleryError("NOT_FOUND", { detail: "No such album." });
+      assertSafeFilename(input.filename);
+      await requireAlbum(input.albumId);
+      await assertCanContribute(db, actor, input.albumId);
       const privacyLevel = input.privacyLevel ?? 0;
-      if (![0, 1, 2, 4, 8].includes(privacyLevel)) {
-        throw new GalleryError("VALIDATION_FAILED", {
-          errors: [{ path: "privacyLevel", message: "0, 1, 2, 4 or 8" }],
-        });
-      }
+      checkPrivacy(privacyLevel);
 
       const spooled = await spoolToTemp(input.file, deps.maxBytes);
       try {
@@ -148,14 +408,19 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
           .where("sha256", "=", spooled.sha256)
           .executeTakeFirst();
         if (existing) {
-          await linkIntoAlbum(input.albumId, existing.id);
+          if (duplicates === "refuse") {
+            throw new GalleryError("DUPLICATE_PHOTO", { data: { photoId: existing.id } });
+          }
+          await db.transaction().execute((trx) => linkIntoAlbum(trx, input.albumId, [existing.id]));
+          await index.reindex([existing.id]);
           return { photo: toPhoto(existing), duplicate: true };
         }
 
         const originalFilename = cleanFilename(input.filename);
+        const { metadata, raw } = await runMetadataHook(undefined, spooled.path, spooled.sha256, probe);
         const fields: PhotoCreateFields = {
-          title: input.title ?? "",
-          description: input.description ?? "",
+          title: input.title ?? metadata.title ?? "",
+          description: input.description ?? metadata.description ?? "",
           author: "",
           privacyLevel,
           takenAt: probe.takenAt,
@@ -173,11 +438,11 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
           },
           fields,
         });
+        checkPrivacy(fields.privacyLevel);
 
         const id = newId();
         const now = Date.now();
-        const key = `originals/${spooled.sha256.slice(0, 2)}/${spooled.sha256}.${EXT[probe.mimeType] ?? "bin"}`;
-        await originals.put(key, createReadStream(spooled.path), { contentType: probe.mimeType });
+        const key = await storeOriginal(spooled.sha256, probe.mimeType, spooled.path);
         try {
           await db.transaction().execute(async (trx) => {
             await trx
@@ -192,41 +457,34 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
                 width: probe.width,
                 height: probe.height,
                 orientation: probe.orientation,
-                title: fields.title,
+                title: fields.title.slice(0, 255),
                 description: fields.description,
                 author: fields.author,
                 taken_at: fields.takenAt,
                 added_at: now,
                 privacy_level: fields.privacyLevel,
-                uploader_id: actor.kind === "user" ? actor.userId : null,
+                uploader_id: actorUserId(actor) ?? null,
                 thumbhash: probe.thumbhash,
-                metadata: probe.metadata ? JSON.stringify(probe.metadata) : null,
+                metadata: rawJson(raw),
                 updated_at: now,
+                ...metadataColumns(metadata),
               })
               .execute();
-            const max = await trx
-              .selectFrom("album_photos")
-              .select((eb) => eb.fn.max<number>("rank").as("r"))
-              .where("album_id", "=", input.albumId)
-              .executeTakeFirst();
-            await trx
-              .insertInto("album_photos")
-              .values({ album_id: input.albumId, photo_id: id, rank: (max?.r ?? -1) + 1, added_at: now })
-              .execute();
+            await linkIntoAlbum(trx, input.albumId, [id]);
+            if (keywordsAsTags && metadata.keywords.length > 0) {
+              const tagIds = await ensureTags(trx, metadata.keywords.slice(0, 100));
+              await trx
+                .insertInto("photo_tags")
+                .values([...new Set(tagIds)].map((tag_id) => ({ photo_id: id, tag_id, added_at: now })))
+                .execute();
+            }
           });
         } catch (error) {
           // No row was written: remove the file unless another photo shares its content.
-          const shared = await db
-            .selectFrom("photos")
-            .select("id")
-            .where("storage_key", "=", key)
-            .executeTakeFirst();
-          if (!shared)
-            await originals
-              .delete(key)
-              .catch((e) => logger.error({ key, ...errorFields(e) }, "cleanup failed"));
+          await dropStoredIfUnused(key);
           throw error;
         }
+        await index.reindex([id]);
         const photo = await get(actor, id);
         await deps.onCreated(id);
         await hooks.after("photo:create:after", { actor, photo, albumId: input.albumId });
@@ -254,52 +512,102 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       const limit = pageLimit(input.limit);
       const album = await db
         .selectFrom("albums as a")
-        .select("a.id")
+        .select(["a.id", "a.photo_order"])
         .where("a.id", "=", albumId)
         .where(albumViewable(actor, sql.ref("a.id")))
         .executeTakeFirst();
       if (!album) throw new GalleryError("NOT_FOUND", { detail: "No such album." });
+      const key = orderKey(album.photo_order as PhotoOrder);
       let query = db
         .selectFrom("album_photos as ap")
         .innerJoin("photos as p", "p.id", "ap.photo_id")
         .selectAll("p")
-        .select("ap.rank as album_rank")
+        .select(sql<number | string>`${key.expr}`.as("sort_key"))
         .where("ap.album_id", "=", albumId)
         .where(photoVisible(actor, photoColumns("p")))
-        .orderBy("ap.rank")
-        .orderBy("ap.photo_id")
+        .orderBy(key.expr, key.dir)
+        .orderBy("ap.photo_id", key.dir)
         .limit(limit + 1);
       if (input.cursor) {
-        const [rank, id] = decodeCursor(input.cursor, ["n", "s"]) as [number, string];
-        query = query.where((eb) =>
-          eb.or([eb("ap.rank", ">", rank), eb.and([eb("ap.rank", "=", rank), eb("ap.photo_id", ">", id)])]),
+        const [value, id] = decodeCursor(input.cursor, [key.kind, "s"]) as [number | string, string];
+        query = query.where(
+          sql<SqlBool>`(${key.expr} > ${value} or (${key.expr} = ${value} and ap.photo_id > ${id}))`,
         );
       }
       const rows = await query.execute();
       const page = rows.slice(0, limit);
       const last = page.at(-1);
+      const lastKey = last ? (key.kind === "n" ? Number(last.sort_key) : String(last.sort_key)) : null;
       return {
         items: page.map(toPhoto),
-        nextCursor: rows.length > limit && last ? encodeCursor([last.album_rank, last.id]) : null,
+        nextCursor: rows.length > limit && last && lastKey !== null ? encodeCursor([lastKey, last.id]) : null,
       };
     },
 
     async list(actor, input = {}) {
       const limit = pageLimit(input.limit);
+      const byTaken = input.sort === "taken";
+      // Photos without a capture date sort as the oldest.
+      const sortExpr = byTaken ? sql<number>`coalesce(p.taken_at, -1)` : sql<number>`p.added_at`;
       let query = db
         .selectFrom("photos as p")
         .selectAll("p")
+        .select(sortExpr.as("sort_key"))
         .where(photoVisible(actor, photoColumns("p")))
-        .orderBy("p.added_at", "desc")
+        .orderBy(sortExpr, "desc")
         .orderBy("p.id", "desc")
         .limit(limit + 1);
-      if (input.cursor) {
-        const [addedAt, id] = decodeCursor(input.cursor, ["n", "s"]) as [number, string];
+      if (input.albumId !== undefined) {
+        const albumId = input.albumId;
         query = query.where((eb) =>
-          eb.or([
-            eb("p.added_at", "<", addedAt),
-            eb.and([eb("p.added_at", "=", addedAt), eb("p.id", "<", id)]),
-          ]),
+          eb.exists(
+            eb
+              .selectFrom("album_photos as fap")
+              .innerJoin("album_closure as fc", "fc.descendant_id", "fap.album_id")
+              .select("fap.photo_id")
+              .whereRef("fap.photo_id", "=", "p.id")
+              .where("fc.ancestor_id", "=", albumId)
+              .where(albumViewable(actor, sql.ref("fap.album_id"))),
+          ),
+        );
+      }
+      if (input.tagId !== undefined) {
+        const tagId = input.tagId;
+        query = query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom("photo_tags as fpt")
+              .select("fpt.photo_id")
+              .whereRef("fpt.photo_id", "=", "p.id")
+              .where("fpt.tag_id", "=", tagId),
+          ),
+        );
+      }
+      if (input.text !== undefined) {
+        const words = searchWords(input.text);
+        if (words.length === 0) return { items: [], nextCursor: null };
+        if (deps.adapter.kind === "postgres") {
+          const tsquery = words.map((w) => `${w}:*`).join(" & ");
+          query = query.where(
+            sql<SqlBool>`exists (select 1 from photo_search s where s.photo_id = p.id and s.tsv @@ to_tsquery('simple', ${tsquery}))`,
+          );
+        } else {
+          const match = words.map((w) => `"${w}"*`).join(" ");
+          query = query.where(
+            sql<SqlBool>`p.id in (select photo_id from photo_search where photo_search match ${match})`,
+          );
+        }
+      }
+      if (input.takenFrom !== undefined) query = query.where("p.taken_at", ">=", input.takenFrom);
+      if (input.takenTo !== undefined) query = query.where("p.taken_at", "<=", input.takenTo);
+      if (input.addedFrom !== undefined) query = query.where("p.added_at", ">=", input.addedFrom);
+      if (input.addedTo !== undefined) query = query.where("p.added_at", "<=", input.addedTo);
+      if (input.cursor) {
+        const [mode, key, lastId] = decodeCursor(input.cursor, ["n", "n", "s"]) as [number, number, string];
+        // A cursor from the other sort order would skip or repeat photos.
+        if (mode !== (byTaken ? 1 : 0)) throw new GalleryError("INVALID_CURSOR");
+        query = query.where(
+          sql<SqlBool>`(${sortExpr} < ${key} or (${sortExpr} = ${key} and p.id < ${lastId}))`,
         );
       }
       const rows = await query.execute();
@@ -307,8 +615,269 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       const last = page.at(-1);
       return {
         items: page.map(toPhoto),
-        nextCursor: rows.length > limit && last ? encodeCursor([last.added_at, last.id]) : null,
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor([byTaken ? 1 : 0, Number(last.sort_key), last.id])
+            : null,
       };
+    },
+
+    async update(actor, id, input) {
+      await get(actor, id);
+      await assertCanEditPhoto(db, actor, id);
+      const patch: Partial<
+        Pick<PhotoRow, "title" | "description" | "author" | "taken_at" | "privacy_level">
+      > = {};
+      if (input.title !== undefined) {
+        if (input.title.length > 255)
+          throw new GalleryError("VALIDATION_FAILED", {
+            errors: [{ path: "title", message: "at most 255 characters" }],
+          });
+        patch.title = input.title;
+      }
+      if (input.description !== undefined) patch.description = input.description;
+      if (input.author !== undefined) patch.author = input.author.slice(0, 255);
+      if (input.takenAt !== undefined) {
+        if (input.takenAt !== null && !Number.isFinite(input.takenAt))
+          throw new GalleryError("VALIDATION_FAILED", { errors: [{ path: "takenAt", message: "a time" }] });
+        patch.taken_at = input.takenAt;
+      }
+      if (input.privacyLevel !== undefined) {
+        checkPrivacy(input.privacyLevel);
+        patch.privacy_level = input.privacyLevel;
+      }
+      await db
+        .updateTable("photos")
+        .set({ ...patch, updated_at: Date.now() })
+        .where("id", "=", id)
+        .execute();
+      if (patch.title !== undefined || patch.description !== undefined) await index.reindex([id]);
+      // The uploader may have lowered their own access (privacy level): answer with what they may now see.
+      const photo = toPhoto(
+        await db.selectFrom("photos").selectAll().where("id", "=", id).executeTakeFirstOrThrow(),
+      );
+      await hooks.after("photo:update:after", { actor, photo });
+      return photo;
+    },
+
+    async delete(actor, ids) {
+      const unique = checkIds(ids);
+      await requireVisible(actor, unique);
+      for (const id of unique) await assertCanEditPhoto(db, actor, id);
+      const n = await purgePhotos(deps.purge, unique);
+      await hooks.after("photo:delete:after", { actor, photoIds: unique });
+      return n;
+    },
+
+    async addToAlbum(actor, input) {
+      const ids = checkIds(input.photoIds);
+      await requireAlbum(input.albumId);
+      await assertCanContribute(db, actor, input.albumId);
+      await requireVisible(actor, ids);
+      if (input.position !== undefined && (!Number.isInteger(input.position) || input.position < 0)) {
+        throw new GalleryError("VALIDATION_FAILED", {
+          errors: [{ path: "position", message: "an integer ≥ 0" }],
+        });
+      }
+      const n = await db
+        .transaction()
+        .execute((trx) => linkIntoAlbum(trx, input.albumId, ids, input.position));
+      await index.reindex(ids);
+      return n;
+    },
+
+    async removeFromAlbum(actor, input) {
+      const ids = checkIds(input.photoIds);
+      await requireAlbum(input.albumId);
+      await assertCanManageAlbum(db, actor, input.albumId);
+      let n = 0;
+      for (let i = 0; i < ids.length; i += 500) {
+        const result = await db
+          .deleteFrom("album_photos")
+          .where("album_id", "=", input.albumId)
+          .where("photo_id", "in", ids.slice(i, i + 500))
+          .executeTakeFirst();
+        n += Number(result.numDeletedRows);
+      }
+      await index.reindex(ids);
+      return n;
+    },
+
+    async moveToAlbum(actor, input) {
+      const ids = checkIds(input.photoIds);
+      await requireAlbum(input.fromAlbumId);
+      await requireAlbum(input.toAlbumId);
+      await assertCanManageAlbum(db, actor, input.fromAlbumId);
+      await assertCanContribute(db, actor, input.toAlbumId);
+      await requireVisible(actor, ids);
+      const inSource = (
+        await db
+          .selectFrom("album_photos")
+          .select("photo_id")
+          .where("album_id", "=", input.fromAlbumId)
+          .where("photo_id", "in", ids)
+          .execute()
+      ).map((r) => r.photo_id);
+      if (inSource.length !== ids.length) {
+        throw new GalleryError("VALIDATION_FAILED", {
+          errors: [{ path: "photoIds", message: "every photo must be in the source album" }],
+        });
+      }
+      if (input.fromAlbumId === input.toAlbumId) return 0;
+      await db.transaction().execute(async (trx) => {
+        await linkIntoAlbum(trx, input.toAlbumId, ids);
+        await trx
+          .deleteFrom("album_photos")
+          .where("album_id", "=", input.fromAlbumId)
+          .where("photo_id", "in", ids)
+          .execute();
+      });
+      await index.reindex(ids);
+      return ids.length;
+    },
+
+    async reorderInAlbum(actor, input) {
+      await requireAlbum(input.albumId);
+      await assertCanManageAlbum(db, actor, input.albumId);
+      const current = await db
+        .selectFrom("album_photos")
+        .select(["photo_id", "rank"])
+        .where("album_id", "=", input.albumId)
+        .orderBy("rank")
+        .orderBy("photo_id")
+        .execute();
+      const known = new Set(current.map((c) => c.photo_id));
+      const wanted = [...new Set(input.photoIds)];
+      const stranger = wanted.find((p) => !known.has(p));
+      if (stranger !== undefined) {
+        throw new GalleryError("VALIDATION_FAILED", {
+          errors: [{ path: "photoIds", message: `${stranger} is not in this album` }],
+        });
+      }
+      const listed = new Set(wanted);
+      const order = [...wanted, ...current.map((c) => c.photo_id).filter((p) => !listed.has(p))];
+      const rankOf = new Map(current.map((c) => [c.photo_id, c.rank]));
+      await db.transaction().execute(async (trx) => {
+        for (const [rank, photoId] of order.entries()) {
+          if (rankOf.get(photoId) === rank) continue;
+          await trx
+            .updateTable("album_photos")
+            .set({ rank })
+            .where("album_id", "=", input.albumId)
+            .where("photo_id", "=", photoId)
+            .execute();
+        }
+      });
+    },
+
+    async replaceFile(actor, id, input) {
+      assertSafeFilename(input.filename);
+      await get(actor, id);
+      await assertCanEditPhoto(db, actor, id);
+      const old = await db.selectFrom("photos").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+      const spooled = await spoolToTemp(input.file, deps.maxBytes);
+      try {
+        const probe = await probeImage(spooled.path, spooled.head, deps.maxPixels);
+        if (spooled.sha256 === old.sha256) return toPhoto(old);
+        const other = await db
+          .selectFrom("photos")
+          .select("id")
+          .where("sha256", "=", spooled.sha256)
+          .executeTakeFirst();
+        if (other) throw new GalleryError("DUPLICATE_PHOTO", { data: { photoId: other.id } });
+        const { metadata, raw } = await runMetadataHook(id, spooled.path, spooled.sha256, probe);
+        const key = await storeOriginal(spooled.sha256, probe.mimeType, spooled.path);
+        try {
+          await db
+            .updateTable("photos")
+            .set({
+              sha256: spooled.sha256,
+              storage_key: key,
+              original_filename: cleanFilename(input.filename),
+              mime_type: probe.mimeType,
+              byte_size: spooled.byteSize,
+              width: probe.width,
+              height: probe.height,
+              orientation: probe.orientation,
+              thumbhash: probe.thumbhash,
+              taken_at: probe.takenAt ?? old.taken_at,
+              metadata: rawJson(raw),
+              updated_at: Date.now(),
+              ...metadataColumns(metadata),
+            })
+            .where("id", "=", id)
+            .execute();
+        } catch (error) {
+          await dropStoredIfUnused(key);
+          throw error;
+        }
+        // The old content's file and derivatives go (unless shared); new derivatives are scheduled.
+        await releaseContent(deps.purge, old.sha256, old.storage_key);
+        await index.reindex([id]);
+        await deps.onCreated(id);
+        const photo = await get(actor, id);
+        await hooks.after("photo:update:after", { actor, photo });
+        return photo;
+      } finally {
+        await spooled.dispose();
+      }
+    },
+
+    async resyncMetadata(actor, id) {
+      await get(actor, id);
+      await assertCanEditPhoto(db, actor, id);
+      const row = await db.selectFrom("photos").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+      const object = await originals.get(row.storage_key);
+      if (!object) throw new GalleryError("STORAGE_ERROR", { detail: "The original file is missing." });
+      const dir = await mkdtemp(join(tmpdir(), "vernissage-resync-"));
+      try {
+        const path = join(dir, "original");
+        await pipeline(object.body, createWriteStream(path, { flags: "wx", mode: 0o600 }));
+        const extracted = await extractMetadata(path);
+        const { metadata, raw } = await runMetadataHook(id, path, row.sha256, extracted);
+        const now = Date.now();
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable("photos")
+            .set({
+              taken_at: extracted.takenAt ?? row.taken_at,
+              metadata: rawJson(raw),
+              updated_at: now,
+              ...metadataColumns(metadata),
+            })
+            .where("id", "=", id)
+            .execute();
+          if (keywordsAsTags && metadata.keywords.length > 0) {
+            const tagIds = await ensureTags(trx, metadata.keywords.slice(0, 100));
+            await trx
+              .insertInto("photo_tags")
+              .values([...new Set(tagIds)].map((tag_id) => ({ photo_id: id, tag_id, added_at: now })))
+              .onConflict((oc) => oc.columns(["photo_id", "tag_id"]).doNothing())
+              .execute();
+          }
+        });
+        await index.reindex([id]);
+        const photo = await get(actor, id);
+        await hooks.after("photo:update:after", { actor, photo });
+        return photo;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+
+    async findByHashes(actor, sha256s) {
+      assertAdmin(actor);
+      const out = new Map<string, string>();
+      const unique = [...new Set(sha256s)];
+      for (let i = 0; i < unique.length; i += 500) {
+        const rows = await db
+          .selectFrom("photos")
+          .select(["id", "sha256"])
+          .where("sha256", "in", unique.slice(i, i + 500))
+          .execute();
+        for (const r of rows) out.set(r.sha256, r.id);
+      }
+      return out;
     },
   };
 }

@@ -1,10 +1,14 @@
 import type { Kysely } from "kysely";
-import { type Actor, isAdminActor, type UserRole } from "../actor.js";
-import type { DB } from "../db/schema.js";
+import { assertUserAdmin } from "../access/permissions.js";
+import { type Actor, actorUserId, PRIVACY_LEVELS, type PrivacyLevel, type UserRole } from "../actor.js";
+import type { DB, UserRow } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
 import { newId } from "../ids.js";
+import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
 import type { DatabaseAdapter } from "../ports/database.js";
-import { hashPassword } from "./auth.js";
+import type { Page, PageInput } from "../types.js";
+import type { ActivityService } from "./activity.js";
+import { hashPassword, verifyPassword } from "./auth.js";
 
 /** A user as services return it (never the password hash). */
 export interface User {
@@ -14,6 +18,8 @@ export interface User {
   email: string | null;
   role: UserRole;
   privacyLevel: number;
+  /** A shared account (Piwigo's "generic") may not change its own profile or password. */
+  sharedAccount: boolean;
   status: "active" | "disabled" | "pending";
   createdAt: number;
 }
@@ -26,6 +32,31 @@ export interface CreateUserInput {
   displayName?: string | undefined;
   email?: string | undefined;
   privacyLevel?: number | undefined;
+  /** @default false */
+  sharedAccount?: boolean | undefined;
+  /** @default "active" */
+  status?: User["status"] | undefined;
+}
+
+/** Input of {@link UserService.update} (admins). */
+export interface UpdateUserInput {
+  displayName?: string | undefined;
+  email?: string | null | undefined;
+  role?: UserRole | undefined;
+  privacyLevel?: number | undefined;
+  sharedAccount?: boolean | undefined;
+  status?: User["status"] | undefined;
+  /** A new password (admin reset). */
+  password?: string | undefined;
+}
+
+/** Input of {@link UserService.updateMe} (a user about their own account). */
+export interface UpdateMeInput {
+  displayName?: string | undefined;
+  email?: string | null | undefined;
+  /** Required with `newPassword`. */
+  currentPassword?: string | undefined;
+  newPassword?: string | undefined;
 }
 
 /** Users. */
@@ -36,82 +67,148 @@ export interface UserService {
   count(): Promise<number>;
   /** Find a user by username (admins only). */
   findByUsername(actor: Actor, username: string): Promise<User | null>;
+  /** Users by username (admins only). */
+  list(actor: Actor, input?: PageInput): Promise<Page<User>>;
+  /** One user (admins only). */
+  get(actor: Actor, id: string): Promise<User>;
+  /**
+   * Change a user (admins). Only the owner changes admins and owners or grants those roles; nobody changes their
+   * own role; the last owner stays. A change of role, level, status or password ends the user's sessions.
+   */
+  update(actor: Actor, id: string, input: UpdateUserInput): Promise<User>;
+  /** Delete a user (admins; not oneself; admins and owners only by the owner; never the last owner). */
+  delete(actor: Actor, id: string): Promise<void>;
+  /** The signed-in user (a session's or a token's). */
+  me(actor: Actor): Promise<User>;
+  /**
+   * Change one's own profile or password (not shared accounts, not through a token). A password change needs the
+   * current password and ends every session of the user; the caller opens a new one.
+   */
+  updateMe(actor: Actor, input: UpdateMeInput): Promise<User>;
 }
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
 /** @internal */
-export function createUserService(deps: { db: Kysely<DB>; adapter: DatabaseAdapter }): UserService {
-  const { db, adapter } = deps;
-  const toUser = (row: DB["users"]): User => ({
+export function toUser(row: UserRow): User {
+  return {
     id: row.id,
     username: row.username,
     displayName: row.display_name,
     email: row.email,
     role: row.role,
     privacyLevel: row.privacy_level,
+    sharedAccount: row.shared_account === 1,
     status: row.status,
-    createdAt: row.created_at,
-  });
+    createdAt: Number(row.created_at),
+  };
+}
+
+function invalid(path: string, message: string): GalleryError {
+  return new GalleryError("VALIDATION_FAILED", { errors: [{ path, message }] });
+}
+
+/** @internal */
+export function validatePassword(password: string, path = "password"): void {
+  if (typeof password !== "string" || password.length < 8 || password.length > 1024)
+    throw invalid(path, "8–1024 characters");
+}
+
+/** @internal */
+export function normaliseUsername(username: string): string {
+  const name = typeof username === "string" ? username.trim().toLowerCase() : "";
+  if (!USERNAME.test(name))
+    throw invalid("username", "1–64 of a–z, 0–9, dot, dash, underscore; starting with a letter or digit");
+  return name;
+}
+
+function validateLevel(level: number): PrivacyLevel {
+  if (!PRIVACY_LEVELS.includes(level as PrivacyLevel)) throw invalid("privacyLevel", "0, 1, 2, 4 or 8");
+  return level as PrivacyLevel;
+}
+
+function validateEmail(email: string | null | undefined): string | null {
+  if (email === undefined || email === null || email === "") return null;
+  if (!EMAIL.test(email)) throw invalid("email", "an e-mail address");
+  return email;
+}
+
+function isOwnerOrSystem(actor: Actor): boolean {
+  return (
+    actor.kind === "system" || ((actor.kind === "user" || actor.kind === "token") && actor.role === "owner")
+  );
+}
+
+/** @internal */
+export function createUserService(deps: {
+  db: Kysely<DB>;
+  adapter: DatabaseAdapter;
+  activity: ActivityService;
+}): UserService {
+  const { db, adapter, activity } = deps;
+
+  async function load(id: string): Promise<UserRow> {
+    const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such user." });
+    return row;
+  }
+
+  async function ownerCount(): Promise<number> {
+    const row = await db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("role", "=", "owner")
+      .where("status", "=", "active")
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async function insert(row: UserRow): Promise<void> {
+    try {
+      await db.insertInto("users").values(row).execute();
+    } catch (error) {
+      if (adapter.classifyError(error) === "unique") {
+        throw new GalleryError("ALREADY_EXISTS", {
+          detail: "That username is taken.",
+          data: { field: "username" },
+        });
+      }
+      throw error;
+    }
+  }
 
   return {
     async create(actor, input) {
+      assertUserAdmin(actor);
       const role = input.role ?? "member";
-      if (!isAdminActor(actor))
-        throw new GalleryError("FORBIDDEN", { detail: "Only admins may create users." });
-      if (
-        role !== "member" &&
-        !(actor.kind === "system" || (actor.kind === "user" && actor.role === "owner"))
-      ) {
+      if (role !== "member" && !isOwnerOrSystem(actor)) {
         throw new GalleryError("FORBIDDEN", { detail: "Only the owner may create admins." });
       }
-      const username = input.username.trim().toLowerCase();
-      if (!USERNAME.test(username)) {
-        throw new GalleryError("VALIDATION_FAILED", {
-          errors: [
-            {
-              path: "username",
-              message: "1–64 of a–z, 0–9, dot, dash, underscore; starting with a letter or digit",
-            },
-          ],
-        });
-      }
-      if (input.password !== undefined && (input.password.length < 8 || input.password.length > 1024)) {
-        throw new GalleryError("VALIDATION_FAILED", {
-          errors: [{ path: "password", message: "8–1024 characters" }],
-        });
-      }
-      const level = input.privacyLevel ?? (role === "member" ? 0 : 8);
-      if (![0, 1, 2, 4, 8].includes(level)) {
-        throw new GalleryError("VALIDATION_FAILED", {
-          errors: [{ path: "privacyLevel", message: "0, 1, 2, 4 or 8" }],
-        });
-      }
+      const username = normaliseUsername(input.username);
+      if (input.password !== undefined) validatePassword(input.password);
+      const level = validateLevel(input.privacyLevel ?? (role === "member" ? 0 : 8));
       const now = Date.now();
-      const row = {
+      const row: UserRow = {
         id: newId(),
         username,
-        display_name: input.displayName?.trim() || username,
-        email: input.email ?? null,
+        display_name: input.displayName?.trim().slice(0, 200) || username,
+        email: validateEmail(input.email),
         password_hash: input.password === undefined ? null : await hashPassword(input.password),
         role,
         privacy_level: level,
-        shared_account: 0,
-        status: "active" as const,
+        shared_account: input.sharedAccount ? 1 : 0,
+        status: input.status ?? "active",
         created_at: now,
         updated_at: now,
       };
-      try {
-        await db.insertInto("users").values(row).execute();
-      } catch (error) {
-        if (adapter.classifyError(error) === "unique") {
-          throw new GalleryError("ALREADY_EXISTS", {
-            detail: "That username is taken.",
-            data: { field: "username" },
-          });
-        }
-        throw error;
-      }
+      await insert(row);
+      await activity.record(actor, {
+        action: "user.create",
+        subjectType: "user",
+        subjectId: row.id,
+        data: { role },
+      });
       return toUser(row);
     },
 
@@ -124,13 +221,171 @@ export function createUserService(deps: { db: Kysely<DB>; adapter: DatabaseAdapt
     },
 
     async findByUsername(actor, username) {
-      if (!isAdminActor(actor)) throw new GalleryError("FORBIDDEN");
+      assertUserAdmin(actor);
       const row = await db
         .selectFrom("users")
         .selectAll()
-        .where("username", "=", username.trim().toLowerCase())
+        .where("username", "=", String(username).trim().toLowerCase())
         .executeTakeFirst();
       return row ? toUser(row) : null;
+    },
+
+    async list(actor, input = {}) {
+      assertUserAdmin(actor);
+      const limit = pageLimit(input.limit);
+      let query = db
+        .selectFrom("users")
+        .selectAll()
+        .orderBy("username")
+        .limit(limit + 1);
+      if (input.cursor) {
+        const [after] = decodeCursor(input.cursor, ["s"]) as [string];
+        query = query.where("username", ">", after);
+      }
+      const rows = await query.execute();
+      const items = rows.slice(0, limit).map(toUser);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.username]) : null };
+    },
+
+    async get(actor, id) {
+      assertUserAdmin(actor);
+      return toUser(await load(id));
+    },
+
+    async update(actor, id, input) {
+      assertUserAdmin(actor);
+      const row = await load(id);
+      const self = actorUserId(actor) === id;
+      const targetIsStaff = row.role !== "member";
+      if (targetIsStaff && !isOwnerOrSystem(actor) && !self) {
+        throw new GalleryError("FORBIDDEN", { detail: "Only the owner may change admins." });
+      }
+      const patch: Partial<UserRow> = {};
+      if (input.displayName !== undefined) {
+        const name = input.displayName.trim().slice(0, 200);
+        if (!name) throw invalid("displayName", "not empty");
+        patch.display_name = name;
+      }
+      if (input.email !== undefined) patch.email = validateEmail(input.email);
+      if (input.sharedAccount !== undefined) patch.shared_account = input.sharedAccount ? 1 : 0;
+      if (input.role !== undefined && input.role !== row.role) {
+        if (self) throw new GalleryError("FORBIDDEN", { detail: "You may not change your own role." });
+        if (input.role !== "member" && !isOwnerOrSystem(actor))
+          throw new GalleryError("FORBIDDEN", { detail: "Only the owner may grant admin roles." });
+        if (row.role === "owner" && (await ownerCount()) <= 1)
+          throw new GalleryError("CONFLICT", { detail: "The last owner keeps the role." });
+        patch.role = input.role;
+      }
+      if (input.privacyLevel !== undefined) patch.privacy_level = validateLevel(input.privacyLevel);
+      if (input.status !== undefined && input.status !== row.status) {
+        if (self) throw new GalleryError("FORBIDDEN", { detail: "You may not change your own status." });
+        if (row.role === "owner" && input.status !== "active" && (await ownerCount()) <= 1)
+          throw new GalleryError("CONFLICT", { detail: "The last owner stays active." });
+        patch.status = input.status;
+      }
+      if (input.password !== undefined) {
+        validatePassword(input.password);
+        patch.password_hash = await hashPassword(input.password);
+      }
+      if (Object.keys(patch).length === 0) return toUser(row);
+      patch.updated_at = Date.now();
+      const privilegeChanged =
+        (patch.role !== undefined && patch.role !== row.role) ||
+        (patch.privacy_level !== undefined && patch.privacy_level !== row.privacy_level) ||
+        (patch.status !== undefined && patch.status !== row.status) ||
+        patch.password_hash !== undefined;
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable("users").set(patch).where("id", "=", id).execute();
+        // Privilege change: every session of the user ends (the Lucia rotation rule).
+        if (privilegeChanged) await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
+      });
+      if (patch.role !== undefined && patch.role !== row.role)
+        await activity.record(actor, {
+          action: "user.role_change",
+          subjectType: "user",
+          subjectId: id,
+          data: { from: row.role, to: patch.role },
+        });
+      if (patch.privacy_level !== undefined && patch.privacy_level !== row.privacy_level)
+        await activity.record(actor, {
+          action: "user.level_change",
+          subjectType: "user",
+          subjectId: id,
+          data: { from: row.privacy_level, to: patch.privacy_level },
+        });
+      await activity.record(actor, {
+        action: "user.update",
+        subjectType: "user",
+        subjectId: id,
+        data: { fields: Object.keys(input).filter((k) => k !== "password") },
+      });
+      return toUser(await load(id));
+    },
+
+    async delete(actor, id) {
+      assertUserAdmin(actor);
+      const row = await load(id);
+      if (actorUserId(actor) === id)
+        throw new GalleryError("FORBIDDEN", { detail: "You may not delete yourself." });
+      if (row.role !== "member" && !isOwnerOrSystem(actor))
+        throw new GalleryError("FORBIDDEN", { detail: "Only the owner may delete admins." });
+      if (row.role === "owner" && (await ownerCount()) <= 1)
+        throw new GalleryError("CONFLICT", { detail: "The last owner cannot be deleted." });
+      await db.deleteFrom("users").where("id", "=", id).execute();
+      await activity.record(actor, {
+        action: "user.delete",
+        subjectType: "user",
+        subjectId: id,
+        data: { username: row.username },
+      });
+    },
+
+    async me(actor) {
+      const id = actorUserId(actor);
+      if (id === undefined) throw new GalleryError("UNAUTHENTICATED");
+      return toUser(await load(id));
+    },
+
+    async updateMe(actor, input) {
+      if (actor.kind === "token")
+        throw new GalleryError("FORBIDDEN", {
+          detail: "Profiles are changed in a session, not with a token.",
+        });
+      if (actor.kind !== "user") throw new GalleryError("UNAUTHENTICATED");
+      const row = await load(actor.userId);
+      if (row.shared_account === 1)
+        throw new GalleryError("FORBIDDEN", { detail: "A shared account may not change its profile." });
+      const patch: Partial<UserRow> = {};
+      if (input.displayName !== undefined) {
+        const name = input.displayName.trim().slice(0, 200);
+        if (!name) throw invalid("displayName", "not empty");
+        patch.display_name = name;
+      }
+      if (input.email !== undefined) patch.email = validateEmail(input.email);
+      if (input.newPassword !== undefined) {
+        validatePassword(input.newPassword, "newPassword");
+        const ok =
+          row.password_hash !== null &&
+          input.currentPassword !== undefined &&
+          (await verifyPassword(row.password_hash, input.currentPassword));
+        if (!ok) throw new GalleryError("INVALID_CREDENTIALS", { detail: "The current password is wrong." });
+        patch.password_hash = await hashPassword(input.newPassword);
+      }
+      if (Object.keys(patch).length === 0) return toUser(row);
+      patch.updated_at = Date.now();
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable("users").set(patch).where("id", "=", actor.userId).execute();
+        if (patch.password_hash !== undefined)
+          await trx.deleteFrom("sessions").where("user_id", "=", actor.userId).execute();
+      });
+      if (patch.password_hash !== undefined)
+        await activity.record(actor, {
+          action: "user.password_change",
+          subjectType: "user",
+          subjectId: actor.userId,
+        });
+      return toUser(await load(actor.userId));
     },
   };
 }

@@ -205,6 +205,24 @@ export function runDatabaseSuite(
         thumbhash: overrides.thumbhash ?? null,
         metadata: overrides.metadata ?? null,
         updated_at: overrides.updated_at ?? NOW,
+        // Typed metadata columns (0003_library).
+        taken_at_offset: overrides.taken_at_offset ?? null,
+        camera_make: overrides.camera_make ?? null,
+        camera_model: overrides.camera_model ?? null,
+        lens: overrides.lens ?? null,
+        exposure_time: overrides.exposure_time ?? null,
+        aperture: overrides.aperture ?? null,
+        iso: overrides.iso ?? null,
+        focal_length: overrides.focal_length ?? null,
+        gps_latitude: overrides.gps_latitude ?? null,
+        gps_longitude: overrides.gps_longitude ?? null,
+        gps_altitude: overrides.gps_altitude ?? null,
+        meta_title: overrides.meta_title ?? null,
+        meta_description: overrides.meta_description ?? null,
+        keywords: overrides.keywords ?? null,
+        rating: overrides.rating ?? null,
+        focus_x: overrides.focus_x ?? null,
+        focus_y: overrides.focus_y ?? null,
       };
     };
 
@@ -328,6 +346,7 @@ export function runDatabaseSuite(
         owner_id: ownerId,
         created_at: PAST_2_32,
         updated_at: FAR,
+        photo_order: "title",
       };
       await roundTrip(db, "albums", row, ["id"], ["created_at", "updated_at"]);
     });
@@ -356,6 +375,23 @@ export function runDatabaseSuite(
         thumbhash: "1QcSHQRnh493V4dIh4eXh1h4kJUI",
         metadata: JSON.stringify({ exif: { FNumber: 2.8, ISO: 100 }, gps: null, keywords: ["sea", "sun"] }),
         updated_at: PAST_2_32,
+        taken_at_offset: -330,
+        camera_make: "Fujifilm",
+        camera_model: "X-T4",
+        lens: "XF35mmF1.4 R",
+        exposure_time: 1 / 3,
+        aperture: 2.8,
+        iso: 6400,
+        focal_length: 35.5,
+        gps_latitude: -15.835554,
+        gps_longitude: -48.015791,
+        gps_altitude: 1133.4,
+        meta_title: "Harbour",
+        meta_description: "Boats",
+        keywords: JSON.stringify(["sea", "sun"]),
+        rating: -1,
+        focus_x: 1000,
+        focus_y: 0,
       });
       await roundTrip(db, "photos", row, ["id"], ["byte_size", "added_at", "updated_at"]);
       const withDate = { ...row, id: uid("P"), taken_at: PAST_2_32, uploader_id: null, metadata: null };
@@ -457,6 +493,7 @@ export function runDatabaseSuite(
         visibility: "public",
         rank: 0,
         owner_id: null,
+        photo_order: "manual",
       });
       const back = await db
         .selectFrom("photos")

@@ -1,5 +1,7 @@
-import type { Album, Photo } from "../types.js";
+import type { GallerySummary } from "../services/dashboard.js";
+import type { Album, AlbumVisibility, Photo } from "../types.js";
 import type { SafeHtml } from "./html.js";
+import type { SlotName, ThemeSlots } from "./slots.js";
 
 /** A derivative URL with its size, for `srcset`. */
 export interface ImageSource {
@@ -36,14 +38,101 @@ export interface PageContext {
   assets: Record<string, string>;
   /** Request language. */
   lang: string;
+  /** Absolute origin of the request (`https://example.org`), for permalinks and Open Graph tags. */
+  origin?: string;
+  /** True when the viewer may use the admin pages (shows the admin link). */
+  isAdmin?: boolean;
+  /** The session's CSRF token: forms that POST carry it in a hidden `_csrf` field. */
+  csrfToken?: string;
+  /**
+   * Renders a template slot (what plugins registered for it); templates call it through `slot(ctx, name, data)`.
+   * Absent outside a gallery (e.g. in unit tests): slots then render nothing.
+   */
+  slot?: <N extends SlotName>(name: N, data: ThemeSlots[N]) => SafeHtml;
 }
+
+/** Document-level metadata of a page: canonical URL, description and Open Graph data. */
+export interface PageMeta {
+  /** Absolute canonical URL (permalink). */
+  canonical?: string;
+  /** Short plain-text description. */
+  description?: string;
+  /** Absolute URL of an image for link previews, with its size. */
+  image?: { url: string; width: number; height: number; alt: string };
+  /** Open Graph type. @default "website" */
+  type?: "website" | "article";
+  /** Alternate links, e.g. the Atom feed. */
+  alternates?: { href: string; type: string; title: string }[];
+  /** Extra script assets (logical names from the theme's assets, e.g. `admin.js`) this page loads, deferred. */
+  scripts?: string[];
+  /** Keep the page out of search engines (`noindex`). */
+  noindex?: boolean;
+}
+
+/** A link with its label, for breadcrumbs, neighbours and album lists. */
+export interface PageLink {
+  label: string;
+  href: string;
+}
+
+/** One album row of the admin album manager. */
+export interface AdminAlbumRow {
+  id: string;
+  name: string;
+  /** Public page of the album. */
+  href: string;
+  visibility: AlbumVisibility;
+  /** Nesting depth, 0 for root albums. */
+  depth: number;
+  photoCount: number;
+}
+
+/** Data of the admin pages (owner and admins), one variant per page. */
+export type AdminPage =
+  | {
+      view: "dashboard";
+      summary: GallerySummary;
+      /** Recent activity, newest first, already phrased. */
+      activity: { at: number; actor: string; action: string; target: string }[];
+    }
+  | {
+      view: "albums";
+      albums: AdminAlbumRow[];
+      /** A confirmation to show (already translated), or null. */
+      notice: string | null;
+      /** A problem with the last form (already translated), or null. */
+      error: string | null;
+    }
+  | {
+      view: "upload";
+      albums: { id: string; label: string }[];
+      selectedAlbumId: string | null;
+      /** The upload API endpoint the script posts each file to. */
+      uploadUrl: string;
+      notice: string | null;
+      error: string | null;
+    }
+  | {
+      view: "photo";
+      /** The photo being edited. */
+      photo: PhotoView;
+      /** Its tags, comma-separated, as the form shows them. */
+      tags: string;
+      notice: string | null;
+      error: string | null;
+    }
+  | {
+      view: "users";
+      users: { username: string; displayName: string; role: string; status: string; createdAt: number }[];
+      nextHref: string | null;
+    };
 
 /** Render functions a theme provides. Every one returns escaped HTML. */
 export interface ThemeTemplates {
   /** The page shell around every page's main content. */
   layout(
     ctx: PageContext,
-    page: { title: string; main: SafeHtml; breadcrumbs?: { label: string; href: string }[] },
+    page: { title: string; main: SafeHtml; breadcrumbs?: { label: string; href: string }[]; meta?: PageMeta },
   ): SafeHtml;
   /** Home page: root albums. */
   home(ctx: PageContext, data: { albums: AlbumView[]; nextHref: string | null }): SafeHtml;
@@ -59,7 +148,73 @@ export interface ThemeTemplates {
     },
   ): SafeHtml;
   /** Photo page. */
-  photo(ctx: PageContext, data: { photo: PhotoView; albumHref: string | null }): SafeHtml;
+  photo(
+    ctx: PageContext,
+    data: {
+      photo: PhotoView;
+      albumHref: string | null;
+      /** Albums the viewer may see that hold the photo. */
+      albums?: PageLink[];
+      /** Previous and next photo in the album being walked. */
+      previous?: PageLink | null;
+      next?: PageLink | null;
+      /** Link to download the original file, when allowed. */
+      originalHref?: string | null;
+      /** The photo's tags the viewer may see. */
+      tags?: PageLink[];
+    },
+  ): SafeHtml;
+  /** Tag cloud: every tag the viewer may see, with its visible photo count. */
+  tags(ctx: PageContext, data: { tags: { label: string; href: string; count: number }[] }): SafeHtml;
+  /** One tag's photos (visible to the viewer), newest first. */
+  tag(
+    ctx: PageContext,
+    data: { tag: { label: string; count: number }; photos: PhotoView[]; nextHref: string | null },
+  ): SafeHtml;
+  /** Search form with filters, and its results once a query was given (`results` null before). */
+  search(
+    ctx: PageContext,
+    data: {
+      query: { q: string; tagId: string; takenFrom: string; takenTo: string };
+      /** Tags offered as a filter. */
+      tagOptions: { id: string; label: string }[];
+      results: PhotoView[] | null;
+      nextHref: string | null;
+      /** A problem with the query to show next to the form (already translated), or null. */
+      error: string | null;
+    },
+  ): SafeHtml;
+  /**
+   * Account pages without a session: registration, the request of a password-reset link, and setting a new
+   * password with the reset token. `notice` replaces the form once done; `error` sits above the form.
+   */
+  account(
+    ctx: PageContext,
+    data: {
+      view: "register" | "forgot" | "reset";
+      notice: string | null;
+      error: string | null;
+      /** Values to put back into the form after an error (never passwords). */
+      values?: { username?: string; email?: string; displayName?: string };
+    },
+  ): SafeHtml;
+  /** "By date taken" calendar: years (`year` null) or the months of one year, each with its visible count. */
+  calendar(
+    ctx: PageContext,
+    data: { year: number | null; entries: { key: number; href: string; count: number }[] },
+  ): SafeHtml;
+  /**
+   * Share-link landing page: the form that opens the link (with its password when it has one), or, once
+   * opened, the photos of a photo-set link.
+   */
+  share(
+    ctx: PageContext,
+    data:
+      | { view: "unlock"; action: string; error: string | null }
+      | { view: "photos"; photos: PhotoView[]; nextHref: string | null },
+  ): SafeHtml;
+  /** Admin pages: dashboard, album manager, upload, users (see {@link AdminPage}). */
+  admin(ctx: PageContext, data: AdminPage): SafeHtml;
   /** Error page (404, 403, 500…). */
   error(ctx: PageContext, data: { status: number; code: string; message: string }): SafeHtml;
   /** Login form. */
@@ -79,6 +234,10 @@ export interface Theme {
   name: string;
   templates: ThemeTemplates;
   assets: Record<string, ThemeAsset>;
+  /** The slots each template renders (its own and its parent's), for documentation and tooling. */
+  slots?: Partial<Record<keyof ThemeTemplates, readonly SlotName[]>>;
+  /** Names of the themes it extends, nearest first. */
+  ancestors?: readonly string[];
 }
 
 /** Input of {@link defineTheme}. */
@@ -89,9 +248,28 @@ export interface ThemeDefinition {
   extends?: Theme;
   /** Templates (all of them unless `extends` is set). */
   templates: Partial<ThemeTemplates>;
-  /** Assets by logical name (e.g. `style.css`). */
+  /** Assets by logical name (e.g. `style.css`); a parent's asset of the same name is replaced. */
   assets?: Record<string, ThemeAsset>;
+  /** The slots each of this theme's templates renders (merged with the parent's). */
+  slots?: Partial<Record<keyof ThemeTemplates, readonly SlotName[]>>;
 }
+
+/** Every template of a complete theme: a theme without `extends` must give them all. */
+export const THEME_TEMPLATE_NAMES: readonly (keyof ThemeTemplates)[] = [
+  "layout",
+  "home",
+  "album",
+  "photo",
+  "tags",
+  "tag",
+  "search",
+  "calendar",
+  "account",
+  "share",
+  "admin",
+  "error",
+  "login",
+];
 
 /**
  * Define a theme. With `extends`, the parent's templates and assets fill in whatever this theme does not give.
@@ -102,14 +280,29 @@ export interface ThemeDefinition {
 export function defineTheme(definition: ThemeDefinition): Theme {
   const parent = definition.extends;
   const templates = { ...parent?.templates, ...definition.templates } as Partial<ThemeTemplates>;
-  const required: (keyof ThemeTemplates)[] = ["layout", "home", "album", "photo", "error", "login"];
+  const required = THEME_TEMPLATE_NAMES;
   const missing = required.filter((name) => typeof templates[name] !== "function");
   if (missing.length > 0) {
     throw new TypeError(`Theme "${definition.name}" lacks templates: ${missing.join(", ")}`);
+  }
+  const slots: Partial<Record<keyof ThemeTemplates, readonly SlotName[]>> = { ...parent?.slots };
+  for (const [template, names] of Object.entries(definition.slots ?? {}) as [
+    keyof ThemeTemplates,
+    SlotName[],
+  ][]) {
+    // An overridden template renders only the slots it declares; others keep the parent's.
+    slots[template] = definition.templates[template]
+      ? [...names]
+      : [...new Set([...(slots[template] ?? []), ...names])];
+  }
+  for (const template of Object.keys(definition.templates) as (keyof ThemeTemplates)[]) {
+    if (!definition.slots?.[template] && parent) delete slots[template];
   }
   return {
     name: definition.name,
     templates: templates as ThemeTemplates,
     assets: { ...parent?.assets, ...definition.assets },
+    slots,
+    ancestors: parent ? [parent.name, ...(parent.ancestors ?? [])] : [],
   };
 }

@@ -1,7 +1,17 @@
+import { z } from "zod";
 import { albumJson, photoJson } from "../links.js";
 import { type ApiRoute, defineApiRoute } from "../route.js";
 import { AlbumSchema, CreateAlbumBody, IdParams, PageQuery, PhotoSchema, pageOf } from "../schemas.js";
 import { type ApiRouteOptions, READ_ERRORS, WRITE_ERRORS } from "./common.js";
+import {
+  AddPhotosBody,
+  CountSchema,
+  DeleteAlbumQuery,
+  DeleteAlbumResultSchema,
+  PhotoIdsBody,
+  ReorderAlbumsBody,
+  UpdateAlbumBody,
+} from "./library-schemas.js";
 
 /** Albums routes. */
 export function albumRoutes(_options: ApiRouteOptions): ApiRoute[] {
@@ -79,6 +89,136 @@ export function albumRoutes(_options: ApiRouteOptions): ApiRoute[] {
           items: page.items.map((p) => photoJson(ctx.gallery, ctx.links, p)),
           nextCursor: page.nextCursor,
         };
+      },
+    }),
+    defineApiRoute({
+      method: "PATCH",
+      path: "/albums/{id}",
+      operationId: "updateAlbum",
+      summary: "Rename, describe, re-sort, set the cover of, or move an album",
+      description:
+        "Only the fields given change. Renaming changes the slug; album URLs carry the id, so old links redirect. " +
+        "`parentId` moves the album with its sub-albums; moving under itself or a descendant answers 409 `ALBUM_CYCLE`.",
+      tags: ["albums"],
+      scope: "albums:write",
+      auth: "required",
+      rateClass: "write",
+      params: IdParams,
+      body: UpdateAlbumBody,
+      response: AlbumSchema,
+      errors: [...WRITE_ERRORS, "NOT_FOUND", "ALBUM_CYCLE"],
+      async handler(ctx) {
+        const album = await ctx.gallery.albums.update(ctx.actor, ctx.params.id, ctx.body);
+        return albumJson(ctx.links, album);
+      },
+    }),
+    defineApiRoute({
+      method: "DELETE",
+      path: "/albums/{id}",
+      operationId: "deleteAlbum",
+      summary: "Delete an album and its sub-albums",
+      description:
+        "`orphans` says what happens to photos left in no album: `keep` them, or `delete` them with their original " +
+        "files and derivatives. Photos that are also in other albums are never deleted.",
+      tags: ["albums"],
+      scope: "albums:write",
+      auth: "required",
+      rateClass: "write",
+      params: IdParams,
+      query: DeleteAlbumQuery,
+      response: DeleteAlbumResultSchema,
+      errors: [...WRITE_ERRORS, "NOT_FOUND"],
+      async handler(ctx) {
+        return ctx.gallery.albums.delete(ctx.actor, ctx.params.id, { orphans: ctx.query.orphans });
+      },
+    }),
+    defineApiRoute({
+      method: "POST",
+      path: "/albums/reorder",
+      operationId: "reorderAlbums",
+      summary: "Set the manual order of sub-albums (or root albums)",
+      tags: ["albums"],
+      scope: "albums:write",
+      auth: "required",
+      rateClass: "write",
+      body: ReorderAlbumsBody,
+      response: z.object({ items: z.array(AlbumSchema) }),
+      errors: [...WRITE_ERRORS, "NOT_FOUND"],
+      async handler(ctx) {
+        const items = await ctx.gallery.albums.reorder(ctx.actor, ctx.body.parentId, ctx.body.albumIds);
+        return { items: items.map((a) => albumJson(ctx.links, a)) };
+      },
+    }),
+    defineApiRoute({
+      method: "POST",
+      path: "/albums/{id}/photos",
+      operationId: "addPhotosToAlbum",
+      summary: "Put existing photos into an album (copy, or move with `moveFromAlbumId`)",
+      tags: ["albums", "photos"],
+      scope: "albums:write",
+      auth: "required",
+      rateClass: "write",
+      params: IdParams,
+      body: AddPhotosBody,
+      response: CountSchema,
+      errors: [...WRITE_ERRORS, "NOT_FOUND"],
+      async handler(ctx) {
+        const { photoIds, position, moveFromAlbumId } = ctx.body;
+        const count =
+          moveFromAlbumId === undefined
+            ? await ctx.gallery.photos.addToAlbum(ctx.actor, { albumId: ctx.params.id, photoIds, position })
+            : await ctx.gallery.photos.moveToAlbum(ctx.actor, {
+                fromAlbumId: moveFromAlbumId,
+                toAlbumId: ctx.params.id,
+                photoIds,
+              });
+        return { count };
+      },
+    }),
+    defineApiRoute({
+      method: "DELETE",
+      path: "/albums/{id}/photos",
+      operationId: "removePhotosFromAlbum",
+      summary: "Take photos out of an album",
+      description:
+        "The photos stay in their other albums; a photo left in no album is kept (admins and its uploader see it).",
+      tags: ["albums", "photos"],
+      scope: "albums:write",
+      auth: "required",
+      rateClass: "write",
+      params: IdParams,
+      body: PhotoIdsBody,
+      response: CountSchema,
+      errors: [...WRITE_ERRORS, "NOT_FOUND"],
+      async handler(ctx) {
+        return {
+          count: await ctx.gallery.photos.removeFromAlbum(ctx.actor, {
+            albumId: ctx.params.id,
+            photoIds: ctx.body.photoIds,
+          }),
+        };
+      },
+    }),
+    defineApiRoute({
+      method: "PUT",
+      path: "/albums/{id}/photos/order",
+      operationId: "reorderAlbumPhotos",
+      summary: "Set the manual order of an album's photos",
+      tags: ["albums", "photos"],
+      scope: "albums:write",
+      auth: "required",
+      rateClass: "write",
+      params: IdParams,
+      body: PhotoIdsBody,
+      response: null,
+      status: 204,
+      errors: [...WRITE_ERRORS, "NOT_FOUND"],
+      async handler(ctx) {
+        await ctx.gallery.photos.reorderInAlbum(ctx.actor, {
+          albumId: ctx.params.id,
+          photoIds: ctx.body.photoIds,
+        });
+        return null;
       },
     }),
   ];

@@ -1,8 +1,27 @@
 import { photoJson } from "../links.js";
 import { handleMultipartUpload } from "../multipart.js";
+import { streamMultipartFile } from "../multipart-file.js";
 import { type ApiRoute, defineApiRoute } from "../route.js";
-import { IdParams, PageQuery, PhotoSchema, pageOf, UploadBody, UploadResultSchema } from "../schemas.js";
+import { IdParams, PhotoSchema, pageOf, UploadBody, UploadResultSchema } from "../schemas.js";
 import { type ApiRouteOptions, READ_ERRORS, WRITE_ERRORS } from "./common.js";
+import {
+  BatchBody,
+  BatchResultSchema,
+  ListPhotosQuery,
+  ms,
+  ReplaceFileBody,
+  UpdatePhotoBody,
+} from "./library-schemas.js";
+
+const INGEST_ERRORS = [
+  "UNSUPPORTED_MEDIA_TYPE",
+  "CORRUPT_IMAGE",
+  "EMPTY_FILE",
+  "FILE_TOO_LARGE",
+  "IMAGE_TOO_LARGE",
+  "DUPLICATE_PHOTO",
+  "INVALID_FILENAME",
+] as const;
 
 /** Photos routes. */
 export function photoRoutes(options: ApiRouteOptions): ApiRoute[] {
@@ -16,11 +35,24 @@ export function photoRoutes(options: ApiRouteOptions): ApiRoute[] {
       scope: "photos:read",
       auth: "optional",
       rateClass: "read",
-      query: PageQuery,
+      description:
+        "Filterable by album subtree, tag, capture and upload dates; `sort=taken` orders by capture time.",
+      query: ListPhotosQuery,
       response: pageOf(PhotoSchema),
       errors: [...READ_ERRORS],
       async handler(ctx) {
-        const page = await ctx.gallery.photos.list(ctx.actor, ctx.query);
+        const q = ctx.query;
+        const page = await ctx.gallery.photos.list(ctx.actor, {
+          limit: q.limit,
+          cursor: q.cursor,
+          albumId: q.albumId,
+          tagId: q.tagId,
+          takenFrom: ms(q.takenFrom),
+          takenTo: ms(q.takenTo),
+          addedFrom: ms(q.addedFrom),
+          addedTo: ms(q.addedTo),
+          sort: q.sort,
+        });
         return {
           items: page.items.map((p) => photoJson(ctx.gallery, ctx.links, p)),
           nextCursor: page.nextCursor,
@@ -51,6 +83,8 @@ export function photoRoutes(options: ApiRouteOptions): ApiRoute[] {
         "EMPTY_FILE",
         "FILE_TOO_LARGE",
         "IMAGE_TOO_LARGE",
+        "DUPLICATE_PHOTO",
+        "INVALID_FILENAME",
         "HOOK_VETOED",
       ],
       async handler(ctx) {
@@ -77,6 +111,112 @@ export function photoRoutes(options: ApiRouteOptions): ApiRoute[] {
       errors: [...READ_ERRORS, "NOT_FOUND"],
       async handler(ctx) {
         return photoJson(ctx.gallery, ctx.links, await ctx.gallery.photos.get(ctx.actor, ctx.params.id));
+      },
+    }),
+    defineApiRoute({
+      method: "PATCH",
+      path: "/photos/{id}",
+      operationId: "updatePhoto",
+      summary: "Change a photo's title, description, author, date taken or privacy level",
+      tags: ["photos"],
+      scope: "photos:write",
+      auth: "required",
+      rateClass: "write",
+      params: IdParams,
+      body: UpdatePhotoBody,
+      response: PhotoSchema,
+      errors: [...WRITE_ERRORS, "NOT_FOUND"],
+      async handler(ctx) {
+        const { takenAt, ...rest } = ctx.body;
+        const photo = await ctx.gallery.photos.update(ctx.actor, ctx.params.id, {
+          ...rest,
+          takenAt: takenAt === undefined ? undefined : takenAt === null ? null : Date.parse(takenAt),
+        });
+        return photoJson(ctx.gallery, ctx.links, photo);
+      },
+    }),
+    defineApiRoute({
+      method: "DELETE",
+      path: "/photos/{id}",
+      operationId: "deletePhoto",
+      summary: "Delete a photo with its original file and derivatives",
+      tags: ["photos"],
+      scope: "photos:write",
+      auth: "required",
+      rateClass: "write",
+      params: IdParams,
+      response: null,
+      status: 204,
+      errors: [...WRITE_ERRORS, "NOT_FOUND"],
+      async handler(ctx) {
+        await ctx.gallery.photos.delete(ctx.actor, [ctx.params.id]);
+        return null;
+      },
+    }),
+    defineApiRoute({
+      method: "PUT",
+      path: "/photos/{id}/file",
+      operationId: "replacePhotoFile",
+      summary: "Replace a photo's original file",
+      description:
+        "multipart/form-data with `file`. The photo keeps its id, albums, tags and fields; size, format and " +
+        "metadata come from the new file; the old file and its derivatives are removed and new ones generated.",
+      tags: ["photos"],
+      scope: "photos:write",
+      auth: "required",
+      rateClass: "upload",
+      params: IdParams,
+      multipart: ReplaceFileBody,
+      response: PhotoSchema,
+      errors: [...WRITE_ERRORS, "NOT_FOUND", ...INGEST_ERRORS],
+      async handler(ctx) {
+        const photo = await streamMultipartFile(ctx.request, options.maxUploadBytes, (file, filename) =>
+          ctx.gallery.photos.replaceFile(ctx.actor, ctx.params.id, { file, filename }),
+        );
+        return photoJson(ctx.gallery, ctx.links, photo);
+      },
+    }),
+    defineApiRoute({
+      method: "POST",
+      path: "/photos/{id}/metadata/resync",
+      operationId: "resyncPhotoMetadata",
+      summary: "Read the original file's metadata again",
+      tags: ["photos"],
+      scope: "photos:write",
+      auth: "required",
+      rateClass: "write",
+      params: IdParams,
+      response: PhotoSchema,
+      errors: [...WRITE_ERRORS, "NOT_FOUND", "STORAGE_ERROR"],
+      async handler(ctx) {
+        return photoJson(
+          ctx.gallery,
+          ctx.links,
+          await ctx.gallery.photos.resyncMetadata(ctx.actor, ctx.params.id),
+        );
+      },
+    }),
+    defineApiRoute({
+      method: "POST",
+      path: "/photos/batch",
+      operationId: "batchUpdatePhotos",
+      summary: "Apply actions to a set of photos (batch manager)",
+      description:
+        "Add/remove tags, copy/move/remove between albums, set privacy level, author or date, regenerate " +
+        "derivatives, or delete. Every photo must be visible to and editable by the caller.",
+      tags: ["photos"],
+      scope: "photos:write",
+      auth: "required",
+      rateClass: "write",
+      body: BatchBody,
+      response: BatchResultSchema,
+      errors: [...WRITE_ERRORS, "NOT_FOUND", "ALREADY_EXISTS"],
+      async handler(ctx) {
+        const { takenAt, ...rest } = ctx.body;
+        return ctx.gallery.batch.photos(ctx.actor, {
+          ...rest,
+          takenAt: takenAt === undefined ? undefined : takenAt === null ? null : Date.parse(takenAt),
+        });
       },
     }),
   ];

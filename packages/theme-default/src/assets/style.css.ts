@@ -1,3 +1,16 @@
+import { ASPECT_MAX, ASPECT_MIN } from "../parts/images.js";
+
+/** `.ar-N` rules of the justified grid: grow factor and basis proportional to the aspect ratio. */
+function aspectRules(): string {
+  const rules: string[] = [];
+  for (let n = ASPECT_MIN; n <= ASPECT_MAX; n++) {
+    rules.push(
+      `.photo-grid > .ar-${n} {\n  flex-grow: ${n};\n  flex-basis: calc(var(--row) * ${n / 10});\n}`,
+    );
+  }
+  return rules.join("\n\n");
+}
+
 /**
  * The default theme's stylesheet, served as the `style.css` asset. Plain CSS, no build step: light and dark
  * schemes through `prefers-color-scheme`, visible focus, and responsive grids whose column widths match the
@@ -276,8 +289,7 @@ h2 {
 
 /* Grids: columns match the sizes attributes in the templates */
 
-.album-grid,
-.photo-grid {
+.album-grid {
   display: grid;
   grid-template-columns: repeat(2, minmax(0, 1fr));
   gap: var(--gap);
@@ -287,22 +299,19 @@ h2 {
 }
 
 @media (min-width: 30rem) {
-  .album-grid,
-  .photo-grid {
+  .album-grid {
     grid-template-columns: repeat(3, minmax(0, 1fr));
   }
 }
 
 @media (min-width: 48rem) {
-  .album-grid,
-  .photo-grid {
+  .album-grid {
     grid-template-columns: repeat(4, minmax(0, 1fr));
   }
 }
 
 @media (min-width: 80rem) {
-  .album-grid,
-  .photo-grid {
+  .album-grid {
     grid-template-columns: repeat(5, minmax(0, 1fr));
   }
 }
@@ -350,18 +359,65 @@ h2 {
   font-size: 0.875rem;
 }
 
+/* Justified photo grid: rows of equal height, each photo as wide as its aspect ratio (class ar-N, N tenths) */
+
+.photo-grid {
+  --row: 10rem;
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.375rem;
+  margin: 0;
+  padding: 0;
+  list-style: none;
+}
+
+@media (min-width: 48rem) {
+  .photo-grid {
+    --row: 14rem;
+  }
+}
+
+/* A last row keeps its natural widths instead of stretching across the page. */
+.photo-grid::after {
+  content: "";
+  flex-grow: 999;
+}
+
+.photo-grid > li {
+  position: relative;
+  height: var(--row);
+  flex-grow: 10;
+  flex-basis: var(--row);
+  min-width: 0;
+}
+
 .photo-thumb {
+  position: relative;
   display: block;
+  width: 100%;
+  height: 100%;
   border-radius: calc(var(--radius) / 2);
   background: var(--placeholder);
   overflow: hidden;
 }
 
 .photo-thumb img {
+  position: absolute;
+  inset: 0;
   display: block;
   width: 100%;
-  aspect-ratio: 1;
+  height: 100%;
+  max-width: none;
   object-fit: cover;
+}
+
+.photo-thumb .thumb-ph {
+  filter: blur(2px);
+  transform: scale(1.05);
+}
+
+.photo-thumb:hover .thumb-img {
+  opacity: 0.92;
 }
 
 .photo-thumb:focus-visible {
@@ -372,13 +428,15 @@ h2 {
   display: flex;
   align-items: center;
   justify-content: center;
-  aspect-ratio: 1;
+  height: 100%;
   padding: 0.5rem;
   color: var(--muted);
   font-size: 0.875rem;
   text-align: center;
   overflow-wrap: anywhere;
 }
+
+${aspectRules()}
 
 /* Photo page */
 
@@ -387,12 +445,464 @@ h2 {
   text-align: center;
 }
 
-.photo-figure img {
+.photo-frame {
+  position: relative;
   display: inline-block;
+  max-width: 100%;
+  border-radius: calc(var(--radius) / 2);
+  overflow: hidden;
+  background: var(--placeholder);
+}
+
+.photo-frame img {
+  display: block;
   width: auto;
   max-height: 85vh;
-  border-radius: calc(var(--radius) / 2);
+}
+
+.photo-frame .photo-ph {
+  position: absolute;
+  inset: 0;
+  width: 100%;
+  height: 100%;
+  max-height: none;
+  object-fit: cover;
+  filter: blur(4px);
+}
+
+.photo-frame .photo-img {
+  position: relative;
+}
+
+.photo-nav {
+  display: flex;
+  justify-content: space-between;
+  gap: 1rem;
+  margin-bottom: 1.5rem;
+}
+
+.photo-actions {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 1rem 1.5rem;
+}
+
+.inline-list {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.25rem 1rem;
+  margin: 0;
+  padding: 0;
+  list-style: none;
+}
+
+.button-secondary {
+  background: transparent;
+  color: var(--accent);
+}
+
+.site-footer-inner {
+  display: flex;
+  flex-wrap: wrap;
+  justify-content: space-between;
+  gap: 0 1.5rem;
+}
+
+.site-nav {
+  display: flex;
+  gap: 1rem;
+  margin-inline-end: auto;
+}
+
+.field-hint {
+  margin: 0;
+  color: var(--muted);
+  font-size: 0.875rem;
+}
+
+/* Calendar */
+
+.calendar-list {
+  display: grid;
+  grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr));
+  gap: var(--gap);
+  margin: 0;
+  padding: 0;
+  list-style: none;
+}
+
+.calendar-entry {
+  display: flex;
+  flex-direction: column;
+  padding: 0.75rem 1rem;
+  border: 1px solid var(--border);
+  border-radius: var(--radius);
+  background: var(--surface);
+  color: var(--text);
+  text-decoration: none;
+}
+
+.calendar-entry:hover {
+  border-color: var(--accent);
+}
+
+.calendar-label {
+  font-size: 1.25rem;
+  font-weight: 600;
+  text-decoration: underline;
+  text-transform: capitalize;
+}
+
+/* Tags and search */
+
+.tag-cloud {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: baseline;
+  gap: 0.5rem 1.25rem;
+  margin: 0;
+  padding: 0;
+  list-style: none;
+}
+
+.tag-size-1 {
+  font-size: 0.9375rem;
+}
+
+.tag-size-2 {
+  font-size: 1.125rem;
+}
+
+.tag-size-3 {
+  font-size: 1.375rem;
+}
+
+.tag-size-4 {
+  font-size: 1.625rem;
+  font-weight: 600;
+}
+
+.tag-size-5 {
+  font-size: 2rem;
+  font-weight: 700;
+}
+
+.search-form {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: end;
+  gap: 1rem;
+  margin-bottom: 1rem;
+}
+
+.field select {
+  padding: 0.5rem 0.75rem;
+  border: 1px solid var(--muted);
+  border-radius: var(--radius);
+  background: var(--surface);
+  color: var(--text);
+  font: inherit;
+}
+
+/* Admin */
+
+.admin-tabs ul {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.25rem;
+  margin: 0 0 1.5rem;
+  padding: 0;
+  list-style: none;
+  border-bottom: 1px solid var(--border);
+}
+
+.admin-tabs a {
+  display: inline-block;
+  padding: 0.5rem 1rem;
+  border-radius: var(--radius) var(--radius) 0 0;
+  text-decoration: none;
+}
+
+.admin-tabs a[aria-current="page"] {
+  background: var(--surface);
+  border: 1px solid var(--border);
+  border-bottom-color: var(--surface);
+  color: var(--text);
+  font-weight: 600;
+  margin-bottom: -1px;
+}
+
+.stat-grid {
+  display: grid;
+  grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr));
+  gap: 0.75rem;
+  margin: 0;
+}
+
+.stat-grid > div {
+  padding: 0.75rem 1rem;
+  border: 1px solid var(--border);
+  border-radius: var(--radius);
+  background: var(--surface);
+}
+
+.stat-grid dt {
+  color: var(--muted);
+  font-size: 0.875rem;
+}
+
+.stat-grid dd {
+  margin: 0;
+  font-size: 1.5rem;
+  font-weight: 700;
+}
+
+.stat-grid .stat-alert {
+  border-color: var(--error-text);
+}
+
+.table-scroll {
+  overflow-x: auto;
+}
+
+.admin-table {
+  width: 100%;
+  border-collapse: collapse;
+}
+
+.admin-table th,
+.admin-table td {
+  padding: 0.375rem 0.75rem;
+  border-bottom: 1px solid var(--border);
+  text-align: start;
+}
+
+.admin-panel {
+  padding: 1rem;
+  border: 1px solid var(--border);
+  border-radius: var(--radius);
+  background: var(--surface);
+}
+
+.admin-panel h2 {
+  margin-top: 0;
+}
+
+.admin-form {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: end;
+  gap: 1rem;
+}
+
+.field-wide {
+  flex: 1 1 100%;
+  min-width: 0;
+}
+
+.field input,
+.field select,
+.field textarea {
+  min-width: 0;
+  max-width: 100%;
+}
+
+.field textarea {
+  padding: 0.5rem 0.75rem;
+  border: 1px solid var(--muted);
+  border-radius: var(--radius);
+  background: var(--surface);
+  color: var(--text);
+  font: inherit;
+}
+
+.admin-tree {
+  margin: 0;
+  padding: 0;
+  list-style: none;
+}
+
+.admin-tree > li {
+  padding-block: 0.375rem;
+  border-bottom: 1px solid var(--border);
+}
+
+.admin-row {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 0.5rem 0.75rem;
+}
+
+.admin-row input,
+.admin-row select {
+  padding: 0.375rem 0.5rem;
+  border: 1px solid var(--muted);
+  border-radius: var(--radius);
+  background: var(--surface);
+  color: var(--text);
+  font: inherit;
+}
+
+.admin-tree .depth-1 { padding-inline-start: 1.5rem; }
+.admin-tree .depth-2 { padding-inline-start: 3rem; }
+.admin-tree .depth-3 { padding-inline-start: 4.5rem; }
+.admin-tree .depth-4,
+.admin-tree .depth-5,
+.admin-tree .depth-6,
+.admin-tree .depth-7,
+.admin-tree .depth-8 { padding-inline-start: 6rem; }
+
+.notice {
+  padding: 0.75rem 1rem;
+  border: 1px solid var(--accent);
+  border-radius: var(--radius);
+}
+
+.drop-zone {
+  padding: 1.5rem;
+  border: 2px dashed var(--muted);
+  border-radius: var(--radius);
+  background: var(--surface);
+  text-align: center;
+}
+
+.drop-zone.is-dragging {
+  border-color: var(--accent);
   background: var(--placeholder);
+}
+
+.upload-list {
+  display: grid;
+  gap: 0.5rem;
+  margin: 1.5rem 0 0;
+  padding: 0;
+  list-style: none;
+}
+
+.upload-item {
+  display: grid;
+  grid-template-columns: minmax(0, 1fr) 10rem auto;
+  align-items: center;
+  gap: 0.75rem;
+}
+
+.upload-name {
+  overflow-wrap: anywhere;
+}
+
+.upload-item[data-state="failed"] .upload-status {
+  color: var(--error-text);
+}
+
+.upload-summary {
+  font-weight: 600;
+}
+
+.photo-editor {
+  display: grid;
+  gap: 1.5rem;
+}
+
+@media (min-width: 48rem) {
+  .photo-editor {
+    grid-template-columns: 16rem 1fr;
+    align-items: start;
+  }
+}
+
+.editor-thumb {
+  width: 100%;
+  border-radius: var(--radius);
+}
+
+/* Lightbox (lightbox.js) */
+
+.lightbox {
+  width: 100vw;
+  max-width: 100vw;
+  height: 100vh;
+  max-height: 100vh;
+  margin: 0;
+  padding: 0;
+  border: 0;
+  background: #0b0b0c;
+  color: #f5f5f4;
+  overflow: hidden;
+}
+
+.lightbox[open] {
+  display: grid;
+  grid-template-rows: 1fr auto auto;
+}
+
+.lightbox::backdrop {
+  background: rgb(0 0 0 / 0.9);
+}
+
+.lightbox-figure {
+  display: flex;
+  align-items: center;
+  justify-content: center;
+  min-height: 0;
+  margin: 0;
+  padding: 0.5rem;
+  touch-action: pan-y pinch-zoom;
+  user-select: none;
+}
+
+.lightbox-image {
+  max-width: 100%;
+  max-height: 100%;
+  width: auto;
+  height: auto;
+  object-fit: contain;
+}
+
+.lightbox-caption {
+  padding: 0.25rem 1rem;
+  text-align: center;
+  overflow-wrap: anywhere;
+}
+
+.lightbox-counter {
+  color: #d6d3d1;
+  white-space: nowrap;
+}
+
+.lightbox-bar {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  justify-content: center;
+  gap: 0.5rem 1rem;
+  padding: 0.5rem 1rem 1rem;
+}
+
+.lightbox-button {
+  min-width: 2.75rem;
+  min-height: 2.75rem;
+  border: 1px solid #a8a29e;
+  border-radius: var(--radius);
+  background: #1c1917;
+  color: #fafaf9;
+  font: inherit;
+  font-size: 1.25rem;
+  cursor: pointer;
+}
+
+.lightbox-button:hover {
+  background: #292524;
+}
+
+.lightbox-link {
+  color: #93c5fd;
+}
+
+.lightbox :focus-visible {
+  outline: 3px solid #fbbf24;
+  outline-offset: 2px;
 }
 
 .photo-placeholder {

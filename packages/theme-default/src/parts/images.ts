@@ -1,11 +1,12 @@
 import type { ImageSource } from "@vernissage/core";
 
-/** Image sources of one photo, smallest first, without duplicate URLs. */
+/** Image sources of one photo that keep its framing (no `square` crop), smallest first, without duplicate URLs. */
 export function sortedSources(images: Record<string, ImageSource>): ImageSource[] {
   const seen = new Set<string>();
   const out: ImageSource[] = [];
-  for (const source of Object.values(images)) {
-    if (seen.has(source.url)) continue;
+  for (const [name, source] of Object.entries(images)) {
+    // `square` is a crop: mixing it into a srcset would show a different framing at some widths.
+    if (name === "square" || seen.has(source.url)) continue;
     seen.add(source.url);
     out.push(source);
   }
@@ -27,7 +28,25 @@ export function thumbSource(images: Record<string, ImageSource>): ImageSource | 
   return images.thumb ?? Object.values(images)[0] ?? null;
 }
 
-/** The source a photo page shows: the `medium` preset, else the largest available. */
+/**
+ * The `src` fallback a photo page shows: the `large` preset, else `medium`, else the largest available. The
+ * `srcset` next to it lets the browser pick the largest source that fits.
+ */
 export function displaySource(images: Record<string, ImageSource>): ImageSource | null {
-  return images.medium ?? sortedSources(images).at(-1) ?? null;
+  return images.large ?? images.medium ?? sortedSources(images).at(-1) ?? null;
+}
+
+/** The source the lightbox opens without `srcset` support: `xlarge`, else `large`, else the largest. */
+export function viewerSource(images: Record<string, ImageSource>): ImageSource | null {
+  return images.xlarge ?? images.large ?? sortedSources(images).at(-1) ?? null;
+}
+
+/** Smallest and largest aspect-ratio classes of the justified grid (`ar-3` … `ar-30`, tenths). */
+export const ASPECT_MIN = 3;
+export const ASPECT_MAX = 30;
+
+/** The justified-grid class step for a width/height: the ratio in tenths, clamped. */
+export function aspectStep(width: number, height: number): number {
+  const ratio = width > 0 && height > 0 ? width / height : 1;
+  return Math.min(ASPECT_MAX, Math.max(ASPECT_MIN, Math.round(ratio * 10)));
 }

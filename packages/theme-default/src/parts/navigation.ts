@@ -1,4 +1,5 @@
 import { html, type PageContext, type SafeHtml } from "@vernissage/core";
+import { translate } from "../i18n/i18n.js";
 
 /** One link of a breadcrumb trail. */
 export interface Crumb {
@@ -18,8 +19,11 @@ export function homeHref(ctx: PageContext): string {
 export function breadcrumbs(ctx: PageContext, trail: readonly Crumb[], current?: string): SafeHtml | null {
   if (current === undefined && trail.length === 0) return null;
   const home = homeHref(ctx);
-  const links = trail[0]?.href === home ? trail : [{ label: "Home", href: home }, ...trail];
-  return html`<nav class="breadcrumbs" aria-label="Breadcrumb">
+  const links =
+    trail[0]?.href === home
+      ? trail
+      : [{ label: translate(ctx.lang, "breadcrumbs.home"), href: home }, ...trail];
+  return html`<nav class="breadcrumbs" aria-label="${translate(ctx.lang, "breadcrumbs.label")}">
   <ol>
     ${links.map((crumb) => html`<li><a href="${crumb.href}">${crumb.label}</a></li>`)}
     ${current === undefined ? null : html`<li><span aria-current="page">${current}</span></li>`}
@@ -27,10 +31,18 @@ export function breadcrumbs(ctx: PageContext, trail: readonly Crumb[], current?:
 </nav>`;
 }
 
-/** A "next page" link inside a pagination landmark, or nothing on the last page. */
-export function nextPageLink(nextHref: string | null): SafeHtml | null {
-  if (nextHref === null) return null;
-  return html`<nav class="pagination" aria-label="Pagination">
-  <a class="button" rel="next" href="${nextHref}">Next page <span aria-hidden="true">→</span></a>
+/**
+ * Pagination links: "next page" when there is one and "back to the first page" when this is not the first
+ * page (cursor pagination has no numbered pages). Nothing when neither applies.
+ */
+export function nextPageLink(
+  ctx: PageContext,
+  nextHref: string | null,
+  firstHref?: string | null,
+): SafeHtml | null {
+  if (nextHref === null && !firstHref) return null;
+  return html`<nav class="pagination" aria-label="${translate(ctx.lang, "pagination.label")}">
+  ${firstHref ? html`<a class="button button-secondary" href="${firstHref}">${translate(ctx.lang, "pagination.first")}</a>` : null}
+  ${nextHref === null ? null : html`<a class="button" rel="next" href="${nextHref}">${translate(ctx.lang, "pagination.next")} <span aria-hidden="true">→</span></a>`}
 </nav>`;
 }

@@ -1,4 +1,5 @@
 import { html, type Photo, type SafeHtml } from "@vernissage/core";
+import { photoCountText, translate } from "../i18n/i18n.js";
 
 /** Plain text as paragraphs: each non-blank line becomes one escaped `<p>`. */
 export function paragraphs(text: string, className = "prose"): SafeHtml | null {
@@ -11,13 +12,13 @@ export function paragraphs(text: string, className = "prose"): SafeHtml | null {
 }
 
 /** A photo's display name and alt text: its title, else its original filename, else a generic label. */
-export function photoLabel(photo: Photo): string {
-  return photo.title.trim() || photo.originalFilename.trim() || "Untitled photo";
+export function photoLabel(photo: Photo, lang = "en"): string {
+  return photo.title.trim() || photo.originalFilename.trim() || translate(lang, "photo.untitled");
 }
 
-/** "1 photo", "12 photos". */
-export function photoCount(count: number): string {
-  return count === 1 ? "1 photo" : `${count} photos`;
+/** "1 photo", "12 photos" in the page language. */
+export function photoCount(count: number, lang = "en"): string {
+  return photoCountText(count, lang);
 }
 
 /** A date for display, in the request language when it is a valid locale. Times are shown as stored (UTC). */

@@ -1,0 +1,152 @@
+import type { Kysely } from "kysely";
+import { accessAtLeast, albumAccess, assertCanManageAlbum, type GrantRole } from "../access/permissions.js";
+import type { Actor } from "../actor.js";
+import type { DB } from "../db/schema.js";
+import { GalleryError } from "../errors.js";
+import { newId } from "../ids.js";
+import type { ActivityService } from "./activity.js";
+
+/** A grant of a role on an album (and its subtree) to a user or a group. */
+export interface AlbumGrant {
+  id: string;
+  albumId: string;
+  /** Exactly one of `userId` and `groupId` is set. */
+  userId: string | null;
+  groupId: string | null;
+  role: GrantRole;
+  createdAt: number;
+}
+
+/** Input of {@link AccessService.grant}: a user or a group, and a role. */
+export interface GrantInput {
+  userId?: string | undefined;
+  groupId?: string | undefined;
+  role: GrantRole;
+}
+
+/**
+ * Album grants. Managers of an album (and admins) list, grant and revoke; nobody grants a role stronger than
+ * their own on the album (a token also needs `albums:write`). Granting only writes one row: visibility is
+ * evaluated from the indexed tables at query time, so nothing is rebuilt and uploads are never blocked.
+ */
+export interface AccessService {
+  /** Grants made directly on the album. */
+  listAlbumGrants(actor: Actor, albumId: string): Promise<AlbumGrant[]>;
+  /** Grant (or change) a role on the album to a user or a group. */
+  grant(actor: Actor, albumId: string, input: GrantInput): Promise<AlbumGrant>;
+  /** Revoke a grant of the album. */
+  revoke(actor: Actor, albumId: string, grantId: string): Promise<void>;
+}
+
+const ROLES: readonly GrantRole[] = ["viewer", "contributor", "manager"];
+
+/** @internal */
+export function createAccessService(deps: { db: Kysely<DB>; activity: ActivityService }): AccessService {
+  const { db, activity } = deps;
+  const toGrant = (r: DB["album_grants"]): AlbumGrant => ({
+    id: r.id,
+    albumId: r.album_id,
+    userId: r.user_id,
+    groupId: r.group_id,
+    role: r.role,
+    createdAt: Number(r.created_at),
+  });
+
+  return {
+    async listAlbumGrants(actor, albumId) {
+      await assertCanManageAlbum(db, actor, albumId);
+      const rows = await db
+        .selectFrom("album_grants")
+        .selectAll()
+        .where("album_id", "=", albumId)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+      return rows.map(toGrant);
+    },
+
+    async grant(actor, albumId, input) {
+      await assertCanManageAlbum(db, actor, albumId);
+      if (!ROLES.includes(input.role))
+        throw new GalleryError("VALIDATION_FAILED", {
+          errors: [{ path: "role", message: "viewer, contributor or manager" }],
+        });
+      const hasUser = typeof input.userId === "string";
+      const hasGroup = typeof input.groupId === "string";
+      if (hasUser === hasGroup)
+        throw new GalleryError("VALIDATION_FAILED", {
+          errors: [{ path: "userId", message: "exactly one of userId and groupId" }],
+        });
+      // Never grant more than one holds.
+      if (!accessAtLeast(await albumAccess(db, actor, albumId), input.role))
+        throw new GalleryError("FORBIDDEN", { detail: "You may not grant a role stronger than yours." });
+      const grantee = hasUser
+        ? await db
+            .selectFrom("users")
+            .select("id")
+            .where("id", "=", input.userId as string)
+            .executeTakeFirst()
+        : await db
+            .selectFrom("groups")
+            .select("id")
+            .where("id", "=", input.groupId as string)
+            .executeTakeFirst();
+      if (!grantee)
+        throw new GalleryError("NOT_FOUND", { detail: hasUser ? "No such user." : "No such group." });
+      const now = Date.now();
+      const existing = await db
+        .selectFrom("album_grants")
+        .selectAll()
+        .where("album_id", "=", albumId)
+        .where(hasUser ? "user_id" : "group_id", "=", grantee.id)
+        .executeTakeFirst();
+      let row: DB["album_grants"];
+      if (existing) {
+        await db
+          .updateTable("album_grants")
+          .set({ role: input.role })
+          .where("id", "=", existing.id)
+          .execute();
+        row = { ...existing, role: input.role };
+      } else {
+        row = {
+          id: newId(),
+          album_id: albumId,
+          user_id: hasUser ? grantee.id : null,
+          group_id: hasGroup ? grantee.id : null,
+          role: input.role,
+          granted_by: actor.kind === "user" || actor.kind === "token" ? actor.userId : null,
+          created_at: now,
+        };
+        await db.insertInto("album_grants").values(row).execute();
+      }
+      await activity.record(actor, {
+        action: "grant.create",
+        subjectType: "album",
+        subjectId: albumId,
+        data: { grantId: row.id, userId: row.user_id, groupId: row.group_id, role: row.role },
+      });
+      return toGrant(row);
+    },
+
+    async revoke(actor, albumId, grantId) {
+      await assertCanManageAlbum(db, actor, albumId);
+      const row = await db
+        .selectFrom("album_grants")
+        .selectAll()
+        .where("id", "=", grantId)
+        .where("album_id", "=", albumId)
+        .executeTakeFirst();
+      if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such grant." });
+      if (!accessAtLeast(await albumAccess(db, actor, albumId), row.role))
+        throw new GalleryError("FORBIDDEN", { detail: "You may not revoke a role stronger than yours." });
+      await db.deleteFrom("album_grants").where("id", "=", grantId).execute();
+      await activity.record(actor, {
+        action: "grant.revoke",
+        subjectType: "album",
+        subjectId: albumId,
+        data: { grantId, userId: row.user_id, groupId: row.group_id, role: row.role },
+      });
+    },
+  };
+}

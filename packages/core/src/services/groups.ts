@@ -1,0 +1,230 @@
+import type { Kysely } from "kysely";
+import { assertUserAdmin } from "../access/permissions.js";
+import type { Actor } from "../actor.js";
+import type { DB } from "../db/schema.js";
+import { GalleryError } from "../errors.js";
+import { newId } from "../ids.js";
+import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
+import type { DatabaseAdapter } from "../ports/database.js";
+import type { Page, PageInput } from "../types.js";
+import type { ActivityService } from "./activity.js";
+
+/** A group of users. Grants to a group reach every member. */
+export interface Group {
+  id: string;
+  name: string;
+  /** New users join default groups at registration. */
+  isDefault: boolean;
+  memberCount: number;
+  createdAt: number;
+}
+
+/** Groups and memberships; admins only (tokens need `users:admin`). */
+export interface GroupService {
+  /** Groups by name. */
+  list(actor: Actor, input?: PageInput): Promise<Page<Group>>;
+  /** One group. */
+  get(actor: Actor, id: string): Promise<Group>;
+  /** Create a group (names are unique, 1–100 characters). */
+  create(actor: Actor, input: { name: string; isDefault?: boolean | undefined }): Promise<Group>;
+  /** Rename a group or change whether it is a default group. */
+  update(
+    actor: Actor,
+    id: string,
+    input: { name?: string | undefined; isDefault?: boolean | undefined },
+  ): Promise<Group>;
+  /** Delete a group (its grants and memberships go with it). */
+  delete(actor: Actor, id: string): Promise<void>;
+  /** Ids of the group's members. */
+  members(actor: Actor, id: string): Promise<string[]>;
+  /** Add users to a group (already-members are ignored); unknown users answer `NOT_FOUND`. */
+  addMembers(actor: Actor, id: string, userIds: readonly string[]): Promise<Group>;
+  /** Remove users from a group. */
+  removeMembers(actor: Actor, id: string, userIds: readonly string[]): Promise<Group>;
+  /** Ids of the default groups. @internal */
+  defaultGroupIds(): Promise<string[]>;
+}
+
+function validName(name: unknown): string {
+  const trimmed = typeof name === "string" ? name.trim() : "";
+  if (trimmed.length < 1 || trimmed.length > 100)
+    throw new GalleryError("VALIDATION_FAILED", { errors: [{ path: "name", message: "1–100 characters" }] });
+  return trimmed;
+}
+
+function validIds(ids: readonly string[]): string[] {
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > 500 || ids.some((i) => typeof i !== "string"))
+    throw new GalleryError("VALIDATION_FAILED", { errors: [{ path: "userIds", message: "1–500 user ids" }] });
+  return [...new Set(ids)];
+}
+
+/** @internal */
+export function createGroupService(deps: {
+  db: Kysely<DB>;
+  adapter: DatabaseAdapter;
+  activity: ActivityService;
+}): GroupService {
+  const { db, adapter, activity } = deps;
+
+  function select() {
+    return db
+      .selectFrom("groups as g")
+      .select(["g.id", "g.name", "g.is_default", "g.created_at"])
+      .select((eb) =>
+        eb
+          .selectFrom("group_members as m")
+          .select((e) => e.fn.countAll<number>().as("n"))
+          .whereRef("m.group_id", "=", "g.id")
+          .as("member_count"),
+      );
+  }
+  type Row = {
+    id: string;
+    name: string;
+    is_default: number;
+    created_at: number;
+    member_count: number | null;
+  };
+  const toGroup = (r: Row): Group => ({
+    id: r.id,
+    name: r.name,
+    isDefault: r.is_default === 1,
+    memberCount: Number(r.member_count ?? 0),
+    createdAt: Number(r.created_at),
+  });
+
+  async function load(id: string): Promise<Group> {
+    const row = await select().where("g.id", "=", id).executeTakeFirst();
+    if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such group." });
+    return toGroup(row);
+  }
+
+  async function unique<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (adapter.classifyError(error) === "unique")
+        throw new GalleryError("ALREADY_EXISTS", {
+          detail: "That group name is taken.",
+          data: { field: "name" },
+        });
+      throw error;
+    }
+  }
+
+  return {
+    async list(actor, input = {}) {
+      assertUserAdmin(actor);
+      const limit = pageLimit(input.limit);
+      let query = select()
+        .orderBy("g.name")
+        .orderBy("g.id")
+        .limit(limit + 1);
+      if (input.cursor) {
+        const [name, id] = decodeCursor(input.cursor, ["s", "s"]) as [string, string];
+        query = query.where((eb) =>
+          eb.or([eb("g.name", ">", name), eb.and([eb("g.name", "=", name), eb("g.id", ">", id)])]),
+        );
+      }
+      const rows = await query.execute();
+      const items = rows.slice(0, limit).map(toGroup);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null };
+    },
+
+    async get(actor, id) {
+      assertUserAdmin(actor);
+      return load(id);
+    },
+
+    async create(actor, input) {
+      assertUserAdmin(actor);
+      const name = validName(input.name);
+      const now = Date.now();
+      const id = newId();
+      await unique(() =>
+        db
+          .insertInto("groups")
+          .values({ id, name, is_default: input.isDefault ? 1 : 0, created_at: now, updated_at: now })
+          .execute(),
+      );
+      await activity.record(actor, {
+        action: "group.create",
+        subjectType: "group",
+        subjectId: id,
+        data: { name },
+      });
+      return load(id);
+    },
+
+    async update(actor, id, input) {
+      assertUserAdmin(actor);
+      await load(id);
+      const patch: { name?: string; is_default?: number; updated_at: number } = { updated_at: Date.now() };
+      if (input.name !== undefined) patch.name = validName(input.name);
+      if (input.isDefault !== undefined) patch.is_default = input.isDefault ? 1 : 0;
+      await unique(() => db.updateTable("groups").set(patch).where("id", "=", id).execute());
+      await activity.record(actor, { action: "group.update", subjectType: "group", subjectId: id });
+      return load(id);
+    },
+
+    async delete(actor, id) {
+      assertUserAdmin(actor);
+      await load(id);
+      await db.deleteFrom("groups").where("id", "=", id).execute();
+      await activity.record(actor, { action: "group.delete", subjectType: "group", subjectId: id });
+    },
+
+    async members(actor, id) {
+      assertUserAdmin(actor);
+      await load(id);
+      const rows = await db
+        .selectFrom("group_members")
+        .select("user_id")
+        .where("group_id", "=", id)
+        .orderBy("user_id")
+        .execute();
+      return rows.map((r) => r.user_id);
+    },
+
+    async addMembers(actor, id, userIds) {
+      assertUserAdmin(actor);
+      const ids = validIds(userIds);
+      await load(id);
+      const known = await db.selectFrom("users").select("id").where("id", "in", ids).execute();
+      if (known.length !== ids.length) throw new GalleryError("NOT_FOUND", { detail: "No such user." });
+      const now = Date.now();
+      await db
+        .insertInto("group_members")
+        .values(ids.map((userId) => ({ group_id: id, user_id: userId, added_at: now })))
+        .onConflict((oc) => oc.columns(["group_id", "user_id"]).doNothing())
+        .execute();
+      await activity.record(actor, {
+        action: "group.members_add",
+        subjectType: "group",
+        subjectId: id,
+        data: { userIds: ids },
+      });
+      return load(id);
+    },
+
+    async removeMembers(actor, id, userIds) {
+      assertUserAdmin(actor);
+      const ids = validIds(userIds);
+      await load(id);
+      await db.deleteFrom("group_members").where("group_id", "=", id).where("user_id", "in", ids).execute();
+      await activity.record(actor, {
+        action: "group.members_remove",
+        subjectType: "group",
+        subjectId: id,
+        data: { userIds: ids },
+      });
+      return load(id);
+    },
+
+    async defaultGroupIds() {
+      const rows = await db.selectFrom("groups").select("id").where("is_default", "=", 1).execute();
+      return rows.map((r) => r.id);
+    },
+  };
+}

@@ -1,0 +1,344 @@
+import { type Kysely, type SqlBool, sql } from "kysely";
+import { assertAdmin, assertCanEditPhoto } from "../access/permissions.js";
+import { photoColumns, photoVisible } from "../access/visibility.js";
+import { type Actor, isAdminActor } from "../actor.js";
+import type { DB } from "../db/schema.js";
+import { GalleryError } from "../errors.js";
+import { newId } from "../ids.js";
+import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
+import type { DatabaseKind } from "../ports/database.js";
+import type { Page, PageInput, Tag } from "../types.js";
+import { slugify, toTag } from "./mappers.js";
+import { createSearchIndex } from "./search-index.js";
+
+/** Tags: create, rename, merge, delete, tag photos in bulk, list with visible counts. */
+export interface TagService {
+  /**
+   * Tags with the number of photos carrying them that the actor may see, by name. Guests and members only see
+   * tags on at least one photo visible to them (a tag never reveals a hidden photo); admins see every tag.
+   */
+  list(actor: Actor, input?: PageInput & { query?: string | undefined }): Promise<Page<Tag>>;
+  /** One tag (same visibility rule as {@link TagService.list}), or `NOT_FOUND`. */
+  get(actor: Actor, id: string): Promise<Tag>;
+  /** Create a tag (admins). `ALREADY_EXISTS` when the name exists (case-insensitively). */
+  create(actor: Actor, input: { name: string }): Promise<Tag>;
+  /** Rename a tag (admins). */
+  update(actor: Actor, id: string, input: { name: string }): Promise<Tag>;
+  /** Delete a tag (admins); photos keep existing. */
+  delete(actor: Actor, id: string): Promise<void>;
+  /** Merge `sourceIds` into `targetId` (admins): their photos get the target tag, the sources are deleted. */
+  merge(actor: Actor, input: { targetId: string; sourceIds: readonly string[] }): Promise<Tag>;
+  /**
+   * Add tags (by name, created when missing) to photos the actor may edit. Returns the tags, in the order given.
+   */
+  tagPhotos(actor: Actor, input: { photoIds: readonly string[]; names: readonly string[] }): Promise<Tag[]>;
+  /** Remove tags (by id) from photos the actor may edit. Returns how many links were removed. */
+  untagPhotos(
+    actor: Actor,
+    input: { photoIds: readonly string[]; tagIds: readonly string[] },
+  ): Promise<number>;
+  /** The tags of one photo the actor may see. */
+  ofPhoto(actor: Actor, photoId: string): Promise<Tag[]>;
+}
+
+/** @internal */
+export interface TagServiceDeps {
+  db: Kysely<DB>;
+  kind: DatabaseKind;
+}
+
+/** Normalise a tag name: trimmed, inner whitespace collapsed, 1–100 characters. */
+export function cleanTagName(name: string): string {
+  const cleaned = [...name]
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
+    .join("")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (cleaned.length === 0 || cleaned.length > 100) {
+    throw new GalleryError("VALIDATION_FAILED", { errors: [{ path: "name", message: "1–100 characters" }] });
+  }
+  return cleaned;
+}
+
+const nameKey = (name: string) => name.normalize("NFKC").toLocaleLowerCase("en");
+
+/**
+ * Find or create tags by name inside `db` (a transaction or the root). Returns tag ids in input order.
+ * @internal
+ */
+export async function ensureTags(db: Kysely<DB>, names: readonly string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const raw of names) {
+    const name = cleanTagName(raw);
+    const key = nameKey(name);
+    const now = Date.now();
+    await db
+      .insertInto("tags")
+      .values({
+        id: newId(),
+        name,
+        name_key: key,
+        slug: slugify(name, "tag"),
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column("name_key").doNothing())
+      .execute();
+    const row = await db
+      .selectFrom("tags")
+      .select("id")
+      .where("name_key", "=", key)
+      .executeTakeFirstOrThrow();
+    ids.push(row.id);
+  }
+  return ids;
+}
+
+/** @internal */
+export function createTagService(deps: TagServiceDeps): TagService {
+  const { db } = deps;
+  const index = createSearchIndex(db, deps.kind);
+
+  function selectTags(actor: Actor) {
+    return db
+      .selectFrom("tags as t")
+      .selectAll("t")
+      .select((eb) =>
+        eb
+          .selectFrom("photo_tags as cpt")
+          .innerJoin("photos as cp", "cp.id", "cpt.photo_id")
+          .select((e) => e.fn.countAll<number>().as("n"))
+          .whereRef("cpt.tag_id", "=", "t.id")
+          .where(photoVisible(actor, photoColumns("cp")))
+          .as("visible_count"),
+      )
+      .where((eb) =>
+        isAdminActor(actor)
+          ? eb.lit(true)
+          : eb.exists(
+              eb
+                .selectFrom("photo_tags as ept")
+                .innerJoin("photos as ep", "ep.id", "ept.photo_id")
+                .select("ept.photo_id")
+                .whereRef("ept.tag_id", "=", "t.id")
+                .where(photoVisible(actor, photoColumns("ep"))),
+            ),
+      );
+  }
+
+  async function get(actor: Actor, id: string): Promise<Tag> {
+    const row = await selectTags(actor).where("t.id", "=", id).executeTakeFirst();
+    if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such tag." });
+    return toTag(row);
+  }
+
+  async function photosOfTags(tagIds: readonly string[]): Promise<string[]> {
+    if (tagIds.length === 0) return [];
+    const rows = await db
+      .selectFrom("photo_tags")
+      .select("photo_id")
+      .distinct()
+      .where("tag_id", "in", tagIds)
+      .execute();
+    return rows.map((r) => r.photo_id);
+  }
+
+  async function assertCanEditAll(actor: Actor, photoIds: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(photoIds)];
+    if (unique.length === 0 || unique.length > 1000) {
+      throw new GalleryError("VALIDATION_FAILED", { errors: [{ path: "photoIds", message: "1–1000 ids" }] });
+    }
+    const found = new Set<string>();
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await db
+        .selectFrom("photos as p")
+        .select("p.id")
+        .where("p.id", "in", unique.slice(i, i + 500))
+        .where(photoVisible(actor, photoColumns("p")))
+        .execute();
+      for (const r of rows) found.add(r.id);
+    }
+    const missing = unique.find((id) => !found.has(id));
+    if (missing !== undefined)
+      throw new GalleryError("NOT_FOUND", { detail: "No such photo.", data: { id: missing } });
+    for (const id of unique) await assertCanEditPhoto(db, actor, id);
+    return unique;
+  }
+
+  return {
+    async list(actor, input = {}) {
+      const limit = pageLimit(input.limit);
+      let query = selectTags(actor)
+        .orderBy("t.name_key")
+        .orderBy("t.id")
+        .limit(limit + 1);
+      if (input.query) {
+        const q = nameKey(input.query.trim()).replace(/[\\%_]/g, (c) => `\\${c}`);
+        query = query.where(sql<SqlBool>`t.name_key like ${`${q}%`} escape '\\'`);
+      }
+      if (input.cursor) {
+        const [key, id] = decodeCursor(input.cursor, ["s", "s"]) as [string, string];
+        query = query.where((eb) =>
+          eb.or([eb("t.name_key", ">", key), eb.and([eb("t.name_key", "=", key), eb("t.id", ">", id)])]),
+        );
+      }
+      const rows = await query.execute();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toTag),
+        nextCursor: rows.length > limit && last ? encodeCursor([last.name_key, last.id]) : null,
+      };
+    },
+
+    get,
+
+    async create(actor, input) {
+      assertAdmin(actor);
+      const name = cleanTagName(input.name);
+      const key = nameKey(name);
+      const exists = await db.selectFrom("tags").select("id").where("name_key", "=", key).executeTakeFirst();
+      if (exists)
+        throw new GalleryError("ALREADY_EXISTS", {
+          detail: "A tag with this name exists.",
+          data: { id: exists.id },
+        });
+      const id = newId();
+      const now = Date.now();
+      await db
+        .insertInto("tags")
+        .values({ id, name, name_key: key, slug: slugify(name, "tag"), created_at: now, updated_at: now })
+        .execute();
+      return get(actor, id);
+    },
+
+    async update(actor, id, input) {
+      assertAdmin(actor);
+      const name = cleanTagName(input.name);
+      const key = nameKey(name);
+      const current = await db.selectFrom("tags").select("id").where("id", "=", id).executeTakeFirst();
+      if (!current) throw new GalleryError("NOT_FOUND", { detail: "No such tag." });
+      const clash = await db
+        .selectFrom("tags")
+        .select("id")
+        .where("name_key", "=", key)
+        .where("id", "<>", id)
+        .executeTakeFirst();
+      if (clash)
+        throw new GalleryError("ALREADY_EXISTS", {
+          detail: "A tag with this name exists; merge instead.",
+          data: { id: clash.id },
+        });
+      await db
+        .updateTable("tags")
+        .set({ name, name_key: key, slug: slugify(name, "tag"), updated_at: Date.now() })
+        .where("id", "=", id)
+        .execute();
+      await index.reindex(await photosOfTags([id]));
+      return get(actor, id);
+    },
+
+    async delete(actor, id) {
+      assertAdmin(actor);
+      const photos = await photosOfTags([id]);
+      const result = await db.deleteFrom("tags").where("id", "=", id).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0)
+        throw new GalleryError("NOT_FOUND", { detail: "No such tag." });
+      await index.reindex(photos);
+    },
+
+    async merge(actor, input) {
+      assertAdmin(actor);
+      const sources = [...new Set(input.sourceIds)].filter((s) => s !== input.targetId);
+      if (sources.length === 0) {
+        throw new GalleryError("VALIDATION_FAILED", {
+          errors: [{ path: "sourceIds", message: "at least one other tag" }],
+        });
+      }
+      const found = await db
+        .selectFrom("tags")
+        .select("id")
+        .where("id", "in", [input.targetId, ...sources])
+        .execute();
+      if (found.length !== sources.length + 1)
+        throw new GalleryError("NOT_FOUND", { detail: "No such tag." });
+      const photos = await photosOfTags(sources);
+      await db.transaction().execute(async (trx) => {
+        const now = Date.now();
+        for (let i = 0; i < photos.length; i += 500) {
+          await trx
+            .insertInto("photo_tags")
+            .values(
+              photos
+                .slice(i, i + 500)
+                .map((photo_id) => ({ photo_id, tag_id: input.targetId, added_at: now })),
+            )
+            .onConflict((oc) => oc.columns(["photo_id", "tag_id"]).doNothing())
+            .execute();
+        }
+        await trx.deleteFrom("photo_tags").where("tag_id", "in", sources).execute();
+        await trx.deleteFrom("tags").where("id", "in", sources).execute();
+      });
+      await index.reindex(photos);
+      return get(actor, input.targetId);
+    },
+
+    async tagPhotos(actor, input) {
+      const photoIds = await assertCanEditAll(actor, input.photoIds);
+      if (input.names.length === 0 || input.names.length > 100) {
+        throw new GalleryError("VALIDATION_FAILED", { errors: [{ path: "names", message: "1–100 names" }] });
+      }
+      const tagIds = await db.transaction().execute(async (trx) => {
+        const ids = await ensureTags(trx, input.names);
+        const now = Date.now();
+        const pairs = photoIds.flatMap((photo_id) =>
+          ids.map((tag_id) => ({ photo_id, tag_id, added_at: now })),
+        );
+        for (let i = 0; i < pairs.length; i += 500) {
+          await trx
+            .insertInto("photo_tags")
+            .values(pairs.slice(i, i + 500))
+            .onConflict((oc) => oc.columns(["photo_id", "tag_id"]).doNothing())
+            .execute();
+        }
+        return ids;
+      });
+      await index.reindex(photoIds);
+      const out: Tag[] = [];
+      for (const id of [...new Set(tagIds)]) out.push(await get(actor, id));
+      return out;
+    },
+
+    async untagPhotos(actor, input) {
+      const photoIds = await assertCanEditAll(actor, input.photoIds);
+      if (input.tagIds.length === 0) return 0;
+      let removed = 0;
+      for (let i = 0; i < photoIds.length; i += 500) {
+        const result = await db
+          .deleteFrom("photo_tags")
+          .where("photo_id", "in", photoIds.slice(i, i + 500))
+          .where("tag_id", "in", [...input.tagIds])
+          .executeTakeFirst();
+        removed += Number(result.numDeletedRows);
+      }
+      await index.reindex(photoIds);
+      return removed;
+    },
+
+    async ofPhoto(actor, photoId) {
+      const visible = await db
+        .selectFrom("photos as p")
+        .select("p.id")
+        .where("p.id", "=", photoId)
+        .where(photoVisible(actor, photoColumns("p")))
+        .executeTakeFirst();
+      if (!visible) throw new GalleryError("NOT_FOUND", { detail: "No such photo." });
+      const rows = await selectTags(actor)
+        .innerJoin("photo_tags as opt", "opt.tag_id", "t.id")
+        .where("opt.photo_id", "=", photoId)
+        .orderBy("t.name_key")
+        .execute();
+      return rows.map(toTag);
+    },
+  };
+}
