@@ -198,7 +198,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
         await jobs.enqueue(EAGER_JOB, { photoId }, { dedupeKey: `${EAGER_JOB}:${photoId}` });
     },
   });
-  const tags = createTagService({ db, kind: adapter.kind });
+  const tags = createTagService({ db, kind: adapter.kind, hooks });
   const activity = createActivityService({
     db,
     retentionMs: (options.identity?.activityRetentionDays ?? 180) * 24 * 3600 * 1000,
@@ -223,7 +223,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     albums: createAlbumService({ db, hooks, purge }),
     photos,
     tags,
-    search: createSearchService({ photos }),
+    search: createSearchService({ photos, hooks, searchKeys: () => pluginHost.searchKeys() }),
     batch: createBatchService({
       db,
       photos,
@@ -241,12 +241,12 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
       },
     }),
     derivatives,
-    users: createUserService({ db, adapter, activity }),
-    groups: createGroupService({ db, adapter, activity }),
-    access: createAccessService({ db, activity }),
+    users: createUserService({ db, adapter, activity, hooks }),
+    groups: createGroupService({ db, adapter, activity, hooks }),
+    access: createAccessService({ db, activity, hooks }),
     activity,
-    tokens: createTokenService({ db, activity }),
-    shares: createShareService({ db, activity }),
+    tokens: createTokenService({ db, activity, hooks }),
+    shares: createShareService({ db, activity, hooks }),
     browse: createBrowseService({ db, kind: adapter.kind }),
     dashboard: createDashboardService({ db }),
     jobAdmin: createJobAdminService({ queue: jobs }),
@@ -284,6 +284,25 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     }
   }
 
+  // Extra job types (plugins and embedding code): registered before the worker starts; a throw stops the start.
+  try {
+    const jobTypes: { type: string; handler: (payload: unknown) => Promise<void> }[] = [];
+    await hooks.before("jobs:register:extend", { types: jobTypes });
+    const seen = new Set<string>([EAGER_JOB, REBUILD_JOB]);
+    for (const { type, handler } of jobTypes) {
+      if (typeof type !== "string" || type === "" || seen.has(type) || typeof handler !== "function") {
+        throw new GalleryError("INVALID_CONFIGURATION", {
+          detail: `Job type "${String(type)}" is invalid or already registered.`,
+          data: { hook: "jobs:register:extend", type: String(type) },
+        });
+      }
+      seen.add(type);
+      jobs.register(type, handler);
+    }
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   if (options.jobs?.run !== false) jobs.start();
   let closed = false;
   const gallery: Gallery = {
@@ -311,7 +330,13 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
       browse: bind(services.browse, actor),
       dashboard: bind(services.dashboard, actor),
       jobAdmin: bind(services.jobAdmin, actor),
-      plugins: bind(services.plugins, actor, ["matchRoute", "matchPage", "isActive", "renderSlot"]),
+      plugins: bind(services.plugins, actor, [
+        "matchRoute",
+        "matchPage",
+        "isActive",
+        "renderSlot",
+        "searchKeys",
+      ]),
     }),
     async close() {
       if (closed) return;

@@ -1,10 +1,11 @@
 import type { Actor } from "./actor.js";
 import type { DerivativePreset } from "./derivatives/presets.js";
+import type { PluginRoute } from "./plugin.js";
 import type { Album } from "./types.js";
 
 /**
  * Context types of the hook catalogue ({@link GalleryHooks} in `hooks.ts`). Subjects whose services are still
- * being built (tags, groups, grants, shares, comments) are described by small, stable "info" shapes: the
+ * being built (tags, groups, grants, shares) are described by small, stable "info" shapes: the
  * fields a plugin can rely on whatever the service returns.
  */
 
@@ -43,14 +44,6 @@ export interface ShareInfo {
   target: { kind: "album"; albumId: string } | { kind: "photos"; photoIds: readonly string[] };
   expiresAt: number | null;
   createdBy: string | null;
-}
-
-/** A comment as hooks see it. */
-export interface CommentInfo {
-  id: string;
-  photoId: string;
-  authorId: string | null;
-  body: string;
 }
 
 /** Before-create context shared by simple subjects: `fields` is mutable. */
@@ -173,6 +166,18 @@ export interface IngestFileAcceptedContext {
     readonly byteSize: number;
     readonly originalFilename: string;
   };
+}
+
+/** A route pushed in `http:routes:extend`: a plugin route and the plugin it is served under. */
+export interface ExtendedRoute extends PluginRoute {
+  /** The plugin whose prefix (`/api/v1/plugins/<plugin>/`) serves it; served only while it is enabled. */
+  plugin: string;
+}
+
+/** Context of `http:routes:extend`. */
+export interface HttpRoutesExtendContext {
+  /** Mutable: push routes. */
+  routes: ExtendedRoute[];
 }
 
 /** Context of `http:request:before`. */

@@ -5,7 +5,6 @@ import type {
   AlbumFields,
   AuthActorResolveContext,
   AuthLoginBeforeContext,
-  CommentInfo,
   CreateBeforeContext,
   DeleteAfterContext,
   DeleteBeforeContext,
@@ -14,6 +13,7 @@ import type {
   GroupInfo,
   HttpRequestContext,
   HttpResponseContext,
+  HttpRoutesExtendContext,
   IngestFileAcceptedContext,
   MailMessage,
   PhotoFields,
@@ -397,44 +397,6 @@ export interface GalleryHooks {
    */
   "share:delete:after": (ctx: DeleteAfterContext<ShareInfo>) => void | Promise<void>;
   /**
-   * Before a comment is posted (spam filters, moderation).
-   * @mutable `fields.body`
-   * @veto Yes: throwing refuses the comment.
-   */
-  "comment:create:before": (
-    ctx: CreateBeforeContext<{ photoId: string; body: string }>,
-  ) => void | Promise<void>;
-  /**
-   * After a comment was posted and committed.
-   * @mutable nothing
-   * @veto No: errors are logged.
-   */
-  "comment:create:after": (ctx: { actor: Actor; comment: CommentInfo }) => void | Promise<void>;
-  /**
-   * Before a comment is edited.
-   * @mutable `patch.body`
-   * @veto Yes: throwing refuses the edit.
-   */
-  "comment:update:before": (ctx: UpdateBeforeContext<CommentInfo, { body: string }>) => void | Promise<void>;
-  /**
-   * After a comment was edited and committed.
-   * @mutable nothing
-   * @veto No: errors are logged.
-   */
-  "comment:update:after": (ctx: UpdateAfterContext<CommentInfo>) => void | Promise<void>;
-  /**
-   * Before a comment is deleted.
-   * @mutable nothing
-   * @veto Yes: throwing refuses the deletion.
-   */
-  "comment:delete:before": (ctx: DeleteBeforeContext<CommentInfo>) => void | Promise<void>;
-  /**
-   * After a comment was deleted and committed.
-   * @mutable nothing
-   * @veto No: errors are logged.
-   */
-  "comment:delete:after": (ctx: DeleteAfterContext<CommentInfo>) => void | Promise<void>;
-  /**
    * An upload was accepted: the content was sniffed as a supported image and hashed; nothing is stored yet.
    * @mutable nothing
    * @veto Yes: throwing refuses the upload before anything is kept.
@@ -516,13 +478,13 @@ export interface GalleryHooks {
     photoIds: string[] | null;
   }) => void | Promise<void>;
   /**
-   * When the HTTP app is built: the place where search keys, extra API routes and page routes are collected.
-   * @mutable `routes` (push plugin routes; they are mounted under `/api/v1/plugins/<plugin>/`)
-   * @veto Throwing stops the app from being built.
+   * When the HTTP app is built: extra API routes are collected. Each pushed route is served under
+   * `/api/v1/plugins/<plugin>/` while that plugin is enabled (after the plugin's own `ctx.registerRoute` routes).
+   * @mutable `routes` (push `{ plugin, method, path, handler }`)
+   * @veto Throwing (or pushing an invalid route) makes every plugin API route answer with that error; the rest of
+   * the app keeps working and the error is logged when the app is built.
    */
-  "http:routes:extend": (ctx: {
-    routes: { plugin: string; method: string; path: string }[];
-  }) => void | Promise<void>;
+  "http:routes:extend": (ctx: HttpRoutesExtendContext) => void | Promise<void>;
   /**
    * Before an HTTP request is handled (after the actor was resolved).
    * @mutable `actor`

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { type Actor, isAdminActor } from "./actor.js";
 import type { DB } from "./db/schema.js";
 import { GalleryError } from "./errors.js";
+import type { SearchKey } from "./hook-contexts.js";
 import type { HookBus } from "./hooks.js";
 import type { Logger } from "./logger.js";
 import { errorFields } from "./logger.js";
@@ -88,6 +89,8 @@ export interface PluginManager {
   matchPage(name: string, path: string): { page: PluginPage; params: Record<string, string> } | null;
   /** Whether a plugin is enabled and running in this process. */
   isActive(name: string): boolean;
+  /** The `key:value` search keys enabled plugins registered (`ctx.registerSearchKey`), for the search help. */
+  searchKeys(): SearchKey[];
   /** The HTML enabled plugins render into a template slot (what a theme's `slot(ctx, name, data)` shows). */
   renderSlot<N extends SlotName>(slot: N, data: ThemeSlots[N]): SafeHtml;
 }
@@ -129,7 +132,12 @@ interface Loaded {
   plugin: Plugin<unknown>;
   entry: PluginEntry;
   compatible: boolean;
-  active: { offs: (() => void)[]; routes: CompiledRoute[]; pages: CompiledPage[] } | null;
+  active: {
+    offs: (() => void)[];
+    routes: CompiledRoute[];
+    pages: CompiledPage[];
+    searchKeys: SearchKey[];
+  } | null;
   error: string | null;
 }
 
@@ -320,6 +328,7 @@ export function createPluginHost(deps: PluginHostDeps): PluginHost {
     const offs: (() => void)[] = [];
     const routes: CompiledRoute[] = [];
     const pages: CompiledPage[] = [];
+    const searchKeys: SearchKey[] = [];
     const own = { plugin: plugin.name };
     const ctx: PluginContext<unknown> = {
       name: plugin.name,
@@ -391,6 +400,7 @@ export function createPluginHost(deps: PluginHostDeps): PluginHost {
         ctx.hook("metadata:extract:after", fn);
       },
       registerSearchKey: (key, filter) => {
+        searchKeys.push({ name: key.name.toLowerCase(), description: key.description });
         ctx.hook("search:query:before", async (c) => {
           if (c.query.filters.some((f) => f.key === key.name)) await filter(c);
         });
@@ -417,7 +427,7 @@ export function createPluginHost(deps: PluginHostDeps): PluginHost {
             cause: error,
           });
     }
-    l.active = { offs, routes, pages };
+    l.active = { offs, routes, pages, searchKeys };
     l.error = null;
   }
 
@@ -633,6 +643,10 @@ export function createPluginHost(deps: PluginHostDeps): PluginHost {
 
     isActive(name) {
       return loaded.get(name)?.active != null;
+    },
+
+    searchKeys() {
+      return [...loaded.values()].flatMap((l) => l.active?.searchKeys.map((k) => ({ ...k })) ?? []);
     },
 
     renderSlot(slot, data) {

@@ -45,6 +45,15 @@ export interface PostgresDatabaseOptions {
    * @default "vernissage"
    */
   applicationName?: string;
+  /**
+   * Leave PostgreSQL's JIT compiler on for this pool. Gallery queries return a handful of rows through
+   * correlated subqueries, where JIT compilation costs far more than it saves (measured: the home query spent
+   * 1.9 s of 2 s in JIT at 100k photos), so the adapter turns it off for the connections it creates. A pool
+   * passed as `pool` keeps its own settings: set `options: "-c jit=off"` there.
+   *
+   * @default false
+   */
+  jit?: boolean;
 }
 
 /** The PostgreSQL adapter: a {@link DatabaseAdapter} plus the pool it uses. */
@@ -101,6 +110,7 @@ export function postgresDatabase(options: PostgresDatabaseOptions): PostgresData
       idleTimeoutMillis: options.idleTimeoutMillis,
       statement_timeout: options.statementTimeoutMs,
       application_name: options.applicationName ?? "vernissage",
+      ...(options.jit ? {} : { options: "-c jit=off" }),
       types: vernissageTypes,
     });
   if (owned) {

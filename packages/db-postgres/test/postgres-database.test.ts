@@ -84,6 +84,18 @@ await describePostgres("postgresDatabase", () => {
     expect(named.rows[0]?.application_name).toBe("vernissage");
   });
 
+  it("turns JIT off on its own connections unless asked to keep it", async () => {
+    const show = async (adapter: PostgresDatabase) =>
+      (await sql<{ jit: string }>`show jit`.execute(new Kysely<unknown>({ dialect: adapter.dialect })))
+        .rows[0]?.jit;
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const serverDefault = (await client.query<{ jit: string }>("show jit")).rows[0]?.jit;
+    await client.end();
+    expect(await show(open())).toBe("off");
+    expect(await show(open({ jit: true }))).toBe(serverDefault);
+  });
+
   it("uses a caller's pool with its parsers on Kysely's connections, and never ends it", async () => {
     const pool = new pg.Pool({ connectionString: database.url, max: 2 });
     try {

@@ -55,7 +55,7 @@ async function readForm(event: H3Event): Promise<(name: string, max?: number) =>
 export function createAccountPageRoutes(deps: AccountPageDeps): void {
   const { app, base, gallery, renderer, wrap, contextFor } = deps;
 
-  function render(
+  async function render(
     ctx: PageContext,
     view: View,
     headers: Headers,
@@ -65,8 +65,8 @@ export function createAccountPageRoutes(deps: AccountPageDeps): void {
       status?: number;
       values?: Record<string, string>;
     } = {},
-  ): Response {
-    const main = renderer.templates.account(ctx, {
+  ): Promise<Response> {
+    const main = await renderer.render("account", ctx, {
       view,
       notice: options.notice ?? null,
       error: options.error ?? null,

@@ -66,9 +66,14 @@ export function createAdminPageRoutes(deps: AdminPageDeps): void {
     return null;
   }
 
-  function render(ctx: PageContext, data: AdminPage, headers: Headers, status = 200): Response {
+  async function render(
+    ctx: PageContext,
+    data: AdminPage,
+    headers: Headers,
+    status = 200,
+  ): Promise<Response> {
     const title = translate(ctx.lang, "admin.nav");
-    const main = renderer.templates.admin(ctx, data);
+    const main = await renderer.render("admin", ctx, data);
     const scripts = data.view === "upload" ? ["admin.js"] : [];
     headers.set("cache-control", "no-store");
     return htmlResponse(renderer.page(ctx, title, main, undefined, { scripts, noindex: true }), {

@@ -10,7 +10,7 @@ import { sendMedia } from "./media.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { createPageRoutes } from "./page-routes.js";
 import { htmlResponse, preferredLanguage } from "./pages.js";
-import { mountPluginRoutes } from "./plugin-routes.js";
+import { collectExtendedRoutes, mountPluginRoutes } from "./plugin-routes.js";
 import { problemResponse, toGalleryError } from "./problem.js";
 import type { ApiRoute } from "./route.js";
 import { assertRouteScope, assertSameOrigin, type RequestIdentity, resolveIdentity } from "./session.js";
@@ -279,7 +279,10 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
     }),
   );
   createPageRoutes({ app, base, gallery, links, renderer, wrap, secureCookies: secure });
-  mountPluginRoutes({ app, base, gallery, wrap, renderer });
+  const extended = collectExtendedRoutes(gallery, (error) =>
+    log.error({ hook: "http:routes:extend", err: error }, "plugin routes could not be collected"),
+  );
+  mountPluginRoutes({ app, base, gallery, wrap, renderer, extended });
 
   // Anything else: a problem document under /api, a friendly page elsewhere.
   app.all(

@@ -22,6 +22,7 @@ export async function streamMultipartFile<T>(
   try {
     parser = busboy({
       headers: { "content-type": contentType },
+      // Keep the name as sent so core can refuse paths and control characters instead of silently trimming.
       preservePath: true,
       limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: maxFileBytes + 1, parts: 30 },
     });

@@ -96,7 +96,7 @@ export function createPageRoutes(deps: PageRouteDeps): void {
     const ctx = contextFor(event, identity);
     const albums = await theme.albumViews(identity.actor, page.items);
     const nextHref = page.nextCursor ? `${links.home()}?cursor=${encodeURIComponent(page.nextCursor)}` : null;
-    const main = theme.templates.home(ctx, { albums, nextHref });
+    const main = await theme.render("home", ctx, { albums, nextHref });
     const cover = albums.find((a) => a.cover !== null)?.cover;
     const meta: PageMeta = {
       canonical: absolute(ctx, links.home()),
@@ -130,7 +130,7 @@ export function createPageRoutes(deps: PageRouteDeps): void {
       ...parents.map((p) => ({ label: p.name, href: links.album(p) })),
     ];
     const photoViews = photos.items.map((p) => theme.photoView(p, album.id));
-    const main = theme.templates.album(ctx, {
+    const main = await theme.render("album", ctx, {
       album,
       parents: crumbs,
       children: await theme.albumViews(identity.actor, children.items),
@@ -167,7 +167,7 @@ export function createPageRoutes(deps: PageRouteDeps): void {
       const neighbour = (p: typeof photo | null) =>
         p === null ? null : { label: label(p), href: theme.photoView(p, walked?.id).href };
       const view = theme.photoView(photo, walked?.id);
-      const main = theme.templates.photo(ctx, {
+      const main = await theme.render("photo", ctx, {
         photo: view,
         albumHref: walked ? links.album(walked) : null,
         albums: context.albums.map((a) => ({ label: a.name, href: links.album(a) })),
@@ -199,7 +199,7 @@ export function createPageRoutes(deps: PageRouteDeps): void {
     wrap("page", async (event, identity, _rid, headers) => {
       const ctx = contextFor(event, identity);
       const page = await gallery.tags.list(identity.actor, { limit: TAG_LIMIT });
-      const main = theme.templates.tags(ctx, {
+      const main = await theme.render("tags", ctx, {
         tags: page.items
           .filter((tag) => tag.photoCount > 0)
           .map((tag) => ({ label: tag.name, href: tagHref(tag), count: tag.photoCount })),
@@ -223,7 +223,7 @@ export function createPageRoutes(deps: PageRouteDeps): void {
         limit: PHOTOS_PER_PAGE,
       });
       const ctx = contextFor(event, identity);
-      const main = theme.templates.tag(ctx, {
+      const main = await theme.render("tag", ctx, {
         tag: { label: tag.name, count: tag.photoCount },
         photos: photos.items.map((p) => theme.photoView(p)),
         nextHref: photos.nextCursor
@@ -285,7 +285,7 @@ export function createPageRoutes(deps: PageRouteDeps): void {
       ] as const)
         if (value) next.set(key, value);
       if (nextCursor) next.set("cursor", nextCursor);
-      const main = theme.templates.search(ctx, {
+      const main = await theme.render("search", ctx, {
         query,
         tagOptions,
         results,
@@ -315,7 +315,7 @@ export function createPageRoutes(deps: PageRouteDeps): void {
       const to = `${year}-${pad(bucket.key)}-${pad(last)}`;
       return { ...bucket, href: `${base}/search?from=${from}&to=${to}` };
     });
-    const main = theme.templates.calendar(ctx, { year: year ?? null, entries });
+    const main = await theme.render("calendar", ctx, { year: year ?? null, entries });
     const title =
       year === undefined
         ? translate(ctx.lang, "calendar.title")
@@ -357,7 +357,7 @@ export function createPageRoutes(deps: PageRouteDeps): void {
         theme.page(
           ctx,
           translate(ctx.lang, "login.title"),
-          theme.templates.login(ctx, { error: null, next }),
+          await theme.render("login", ctx, { error: null, next }),
         ),
         { headers },
       );
@@ -394,7 +394,7 @@ export function createPageRoutes(deps: PageRouteDeps): void {
       } catch (error) {
         if (!(error instanceof GalleryError) || error.code !== "INVALID_CREDENTIALS") throw error;
         const ctx = contextFor(event, identity);
-        const main = theme.templates.login(ctx, { error: translate(ctx.lang, "login.failed"), next });
+        const main = await theme.render("login", ctx, { error: translate(ctx.lang, "login.failed"), next });
         return htmlResponse(theme.page(ctx, translate(ctx.lang, "login.title"), main), {
           status: 401,
           headers,

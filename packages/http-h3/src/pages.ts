@@ -10,6 +10,7 @@ import type {
   PhotoView,
   SafeHtml,
   Theme,
+  ThemeTemplates,
 } from "@vernissage/core";
 import { errorTitle, negotiateLanguage, translate } from "@vernissage/theme-default";
 import { type Links, photoJson } from "./links.js";
@@ -122,8 +123,28 @@ export function createPageRenderer(deps: {
     return theme.templates.layout(ctx, { title, main, breadcrumbs, meta: full }).toString();
   }
 
+  /**
+   * Render a page template after `theme:render:before`: hooks may change the template's data in place (or replace
+   * it) and veto by throwing (the error page is rendered instead).
+   */
+  async function render<N extends PageTemplate>(
+    name: N,
+    ctx: PageContext,
+    data: Parameters<ThemeTemplates[N]>[1],
+  ): Promise<SafeHtml> {
+    let input: unknown = data;
+    if (gallery.hooks.has("theme:render:before")) {
+      const hookCtx = { theme: theme.name, template: name, data: input };
+      await gallery.hooks.before("theme:render:before", hookCtx);
+      input = hookCtx.data;
+    }
+    const template = theme.templates[name] as (c: PageContext, d: unknown) => SafeHtml;
+    return template(ctx, input);
+  }
+
   return {
     templates: theme.templates,
+    render,
     context,
     photoView,
     albumViews,
@@ -134,6 +155,9 @@ export function createPageRenderer(deps: {
     },
   };
 }
+
+/** The page templates a request renders (layout and error wrap them and are not hooked). */
+export type PageTemplate = Exclude<keyof ThemeTemplates, "layout" | "error">;
 
 /** An HTML response with the page security headers. */
 export function htmlResponse(body: string, init: { status?: number; headers?: Headers } = {}): Response {

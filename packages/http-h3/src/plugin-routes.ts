@@ -1,4 +1,10 @@
-import { type Gallery, GalleryError, isAdminActor } from "@vernissage/core";
+import {
+  type ExtendedRoute,
+  type Gallery,
+  GalleryError,
+  isAdminActor,
+  type PluginRoute,
+} from "@vernissage/core";
 import type { H3, H3Event } from "h3";
 import { type createPageRenderer, htmlResponse, preferredLanguage } from "./pages.js";
 import type { RequestIdentity } from "./session.js";
@@ -12,6 +18,82 @@ const NAME = "((?:@[a-z0-9-]+\\/)?[a-z0-9][a-z0-9._-]*)";
 const PREFIX = new RegExp(`^/api/v1/plugins/${NAME}(/.*)$`);
 const PAGE_PREFIX = new RegExp(`^/plugins/${NAME}(/.*)?$`);
 
+const PLUGIN_NAME = new RegExp(`^${NAME}$`);
+
+/** A route collected from `http:routes:extend`, with its path compiled. */
+export interface CompiledExtendedRoute {
+  route: ExtendedRoute;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compileRoute(route: ExtendedRoute): CompiledExtendedRoute {
+  const methods: readonly string[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+  if (
+    typeof route.plugin !== "string" ||
+    !PLUGIN_NAME.test(route.plugin) ||
+    !methods.includes(route.method) ||
+    typeof route.path !== "string" ||
+    !route.path.startsWith("/") ||
+    typeof route.handler !== "function"
+  ) {
+    throw new GalleryError("INVALID_CONFIGURATION", {
+      detail: "A route pushed in http:routes:extend needs a plugin name, a method, a /path and a handler.",
+      data: { hook: "http:routes:extend", plugin: String(route.plugin), path: String(route.path) },
+    });
+  }
+  const names: string[] = [];
+  const source = route.path
+    .split("/")
+    .map((segment) => {
+      const param = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(segment);
+      if (param?.[1]) {
+        names.push(param[1]);
+        return "([^/]+)";
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    })
+    .join("/");
+  return { route, pattern: new RegExp(`^${source}/?$`), names };
+}
+
+/**
+ * Run `http:routes:extend` once, as the app is built. The promise settles with the compiled routes; it rejects
+ * (and every plugin API route answers with that error) when a handler throws or pushes an invalid route.
+ */
+export function collectExtendedRoutes(
+  gallery: Gallery,
+  onError: (error: unknown) => void,
+): Promise<CompiledExtendedRoute[]> {
+  const routes: ExtendedRoute[] = [];
+  const collected = gallery.hooks
+    .before("http:routes:extend", { routes })
+    .then(() => routes.map(compileRoute));
+  collected.catch(onError);
+  return collected;
+}
+
+async function matchExtended(
+  gallery: Gallery,
+  extended: Promise<CompiledExtendedRoute[]>,
+  plugin: string,
+  method: string,
+  path: string,
+): Promise<{ route: PluginRoute; params: Record<string, string> } | null> {
+  for (const compiled of await extended) {
+    if (compiled.route.plugin !== plugin || compiled.route.method !== method) continue;
+    if (!gallery.plugins.isActive(plugin)) continue;
+    const match = compiled.pattern.exec(path);
+    if (!match) continue;
+    const params: Record<string, string> = {};
+    compiled.names.forEach((n, i) => {
+      params[n] = decodeURIComponent(match[i + 1] ?? "");
+    });
+    return { route: compiled.route, params };
+  }
+  return null;
+}
+
 /**
  * Serve routes that enabled plugins registered (`ctx.registerRoute`) under `/api/v1/plugins/<name>/…`, and their
  * pages (`ctx.registerPage`) under `/plugins/<name>/…` inside the theme's layout. A disabled or unknown plugin
@@ -23,15 +105,18 @@ export function mountPluginRoutes(input: {
   gallery: Gallery;
   wrap: Wrap;
   renderer: ReturnType<typeof createPageRenderer>;
+  /** Routes collected from `http:routes:extend` (see {@link collectExtendedRoutes}). */
+  extended: Promise<CompiledExtendedRoute[]>;
 }): void {
-  const { app, base, gallery, wrap, renderer } = input;
+  const { app, base, gallery, wrap, renderer, extended } = input;
   app.all(
     `${base}/api/v1/plugins/**`,
     wrap("api", async (event, identity, _requestId, headers) => {
       const rest = event.url.pathname.slice(base.length);
       const match = PREFIX.exec(rest);
       const found = match
-        ? gallery.plugins.matchRoute(match[1] ?? "", event.req.method, match[2] ?? "/")
+        ? (gallery.plugins.matchRoute(match[1] ?? "", event.req.method, match[2] ?? "/") ??
+          (await matchExtended(gallery, extended, match[1] ?? "", event.req.method, match[2] ?? "/")))
         : null;
       if (!found) throw new GalleryError("NOT_FOUND", { detail: "No such plugin route." });
       if (found.route.admin && !isAdminActor(identity.actor)) {

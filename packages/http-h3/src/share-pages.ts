@@ -34,7 +34,7 @@ const PER_PAGE = 60;
 export function createSharePageRoutes(deps: SharePageDeps): void {
   const { app, base, gallery, links, renderer, wrap, contextFor } = deps;
 
-  const landing = (
+  const landing = async (
     ctx: PageContext,
     token: string,
     error: string | null,
@@ -44,7 +44,7 @@ export function createSharePageRoutes(deps: SharePageDeps): void {
     headers.set("cache-control", "no-store");
     // The token is a secret: keep it out of Referer headers and search engines.
     headers.set("referrer-policy", "no-referrer");
-    const main = renderer.templates.share(ctx, { view: "unlock", action: `${base}/s/${token}`, error });
+    const main = await renderer.render("share", ctx, { view: "unlock", action: `${base}/s/${token}`, error });
     const page = renderer.page(ctx, translate(ctx.lang, "share.title"), main, undefined, { noindex: true });
     const response = htmlResponse(page, { status, headers });
     response.headers.set("referrer-policy", "no-referrer");
@@ -110,7 +110,7 @@ export function createSharePageRoutes(deps: SharePageDeps): void {
       const cursor = event.url.searchParams.get("cursor") ?? undefined;
       const page = await gallery.photos.list(identity.actor, { cursor, limit: PER_PAGE });
       const ctx = contextFor(event, identity);
-      const main = renderer.templates.share(ctx, {
+      const main = await renderer.render("share", ctx, {
         view: "photos",
         photos: page.items.map((p) => renderer.photoView(p)),
         nextHref: page.nextCursor ? `${base}/shared?cursor=${encodeURIComponent(page.nextCursor)}` : null,

@@ -99,7 +99,11 @@ export function photoColumns(alias: string): PhotoColumns {
 export function photoVisible(actor: Actor, photo: PhotoColumns): Expression<SqlBool> {
   if (actor.kind === "system") return TRUE;
   if (hasAdminView(actor) && !(actor.kind === "token" && actor.albumIds !== null)) return TRUE;
-  const inViewableAlbum = sql<SqlBool>`exists (select 1 from album_photos vap where vap.photo_id = ${photo.id} and ${albumViewable(actor, sql.ref("vap.album_id"))})`;
+  // `limit 1 offset 0` keeps the check a per-row probe of `album_photos_photo_idx` that stops at the first
+  // viewable album. Without it PostgreSQL (which cannot make a semi-join of an EXISTS under the uploader `or`)
+  // may pick a *hashed* SubPlan: the album check for every row of `album_photos` before the first row comes
+  // out, O(library) per query. An OFFSET stops the planner from rewriting the EXISTS into a hashable ANY.
+  const inViewableAlbum = sql<SqlBool>`exists (select 1 from album_photos vap where vap.photo_id = ${photo.id} and ${albumViewable(actor, sql.ref("vap.album_id"))} limit 1 offset 0)`;
   const level = sql<SqlBool>`${photo.privacyLevel} <= ${actorPrivacyLevel(actor)}`;
   if (actor.kind === "share") {
     const inSet = sql<SqlBool>`(${shareLive(actor, Date.now())} and exists (select 1 from share_link_photos slp where slp.share_id = ${actor.shareId} and slp.photo_id = ${photo.id}))`;

@@ -1,14 +1,15 @@
-import { type Kysely, sql } from "kysely";
+import { type Expression, type Kysely, type RawBuilder, sql } from "kysely";
 import { assertCanCreateAlbum, assertCanManageAlbum } from "../access/permissions.js";
 import { albumViewable, photoColumns, photoVisible } from "../access/visibility.js";
 import { type Actor, actorUserId } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
+import type { AlbumFields } from "../hook-contexts.js";
 import type { HookBus } from "../hooks.js";
 import { newId } from "../ids.js";
 import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
 import type { Album, AlbumVisibility, Page, PageInput, PhotoOrder } from "../types.js";
-import { slugify, toAlbum } from "./mappers.js";
+import { slugify, toAlbum, toPhoto } from "./mappers.js";
 import { type PurgeDeps, purgePhotos } from "./photo-purge.js";
 import { createSearchIndex } from "./search-index.js";
 
@@ -83,6 +84,41 @@ export interface AlbumServiceDeps {
   purge: PurgeDeps;
 }
 
+/**
+ * The first photo (in manual order) of the album `albumId` that `actor` may see, or null: a walk of
+ * `album_photos_rank_idx` that stops at the first hit. `p` prefixes the aliases so probes can nest.
+ */
+function firstVisiblePhoto(actor: Actor, albumId: Expression<unknown>, p: string): RawBuilder<string | null> {
+  const ap = sql.table(`${p}ap`);
+  const ph = sql.table(`${p}p`);
+  return sql<
+    string | null
+  >`(select ${sql.ref(`${p}p.id`)} from album_photos as ${ap} inner join photos as ${ph} on ${sql.ref(`${p}p.id`)} = ${sql.ref(`${p}ap.photo_id`)}
+    where ${sql.ref(`${p}ap.album_id`)} = ${albumId} and ${photoVisible(actor, photoColumns(`${p}p`))}
+    order by ${sql.ref(`${p}ap.rank`)}, ${sql.ref(`${p}ap.photo_id`)} limit 1)`;
+}
+
+/**
+ * Cover from the sub-albums of `a`: the first visible photo of the first viewable sub-album (by depth, then
+ * album rank and id) that has one. The inner `limit` is a planner fence on both engines: it keeps the sort of
+ * the (cheap) album rows below the probes, so they run in order and stop at the first sub-album that answers,
+ * instead of being pushed down and run for every sub-album (each probe is evaluated again only for the row
+ * returned).
+ */
+function firstSubAlbumCover(actor: Actor): RawBuilder<string | null> {
+  const probe = firstVisiblePhoto(actor, sql.ref("so.id"), "s");
+  return sql<string | null>`(select ${probe} from (
+      select sc.descendant_id as id from album_closure sc inner join albums sd on sd.id = sc.descendant_id
+      where sc.ancestor_id = a.id and sc.depth > 0
+      order by sc.depth, sd.rank, sd.id limit ${SUB_ALBUM_FENCE}
+    ) so
+    where ${albumViewable(actor, sql.ref("so.id"))} and ${probe} is not null
+    limit 1)`;
+}
+
+/** Larger than any album count: the `limit` in {@link firstSubAlbumCover} is a fence, never a cut-off. */
+const SUB_ALBUM_FENCE = 2_147_483_647;
+
 /** @internal */
 export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
   const { db, hooks } = deps;
@@ -100,25 +136,19 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
           .whereRef("cap.album_id", "=", "a.id")
           .where(photoVisible(actor, photoColumns("cp")))
           .as("visible_count"),
-        // The cover: the explicit one when visible, else the first visible photo of the album (index-backed,
-        // stops at the first hit), else of its sub-albums, nearest first. Only photos the actor may see can
-        // ever be chosen. `coalesce` evaluates lazily, so the subtree scan runs only for albums without one.
+        // The cover: the explicit one when visible, else the first visible photo of the album, else the first
+        // visible photo of the first sub-album (nearest first, then in album order) that has one. Only photos
+        // the actor may see can ever be chosen. Every step is bounded: `coalesce` evaluates lazily, a probe walks
+        // `album_photos_rank_idx` and stops at the first visible photo, and the sub-albums (album rows only,
+        // no photos) are sorted first and probed in that order until one answers (see `firstSubAlbumCover`).
         sql<string | null>`coalesce(
           (select ec.id from photos ec
             where ec.id = a.cover_photo_id
               and ${photoVisible(actor, photoColumns("ec"))}
               and exists (select 1 from album_photos eap inner join album_closure ecc on ecc.descendant_id = eap.album_id
                 where eap.photo_id = ec.id and ecc.ancestor_id = a.id and ${albumViewable(actor, sql.ref("ecc.descendant_id"))})),
-          (select dp.id from album_photos dap inner join photos dp on dp.id = dap.photo_id
-            where dap.album_id = a.id and ${photoVisible(actor, photoColumns("dp"))}
-            order by dap.rank, dap.photo_id limit 1),
-          (select sp.id from album_closure sc
-            inner join album_photos sap on sap.album_id = sc.descendant_id
-            inner join photos sp on sp.id = sap.photo_id
-            where sc.ancestor_id = a.id and sc.depth > 0
-              and ${albumViewable(actor, sql.ref("sc.descendant_id"))}
-              and ${photoVisible(actor, photoColumns("sp"))}
-            order by sc.depth, sap.rank, sap.photo_id limit 1)
+          ${firstVisiblePhoto(actor, sql.ref("a.id"), "d")},
+          ${firstSubAlbumCover(actor)}
         )`.as("visible_cover_id"),
       ]);
   }
@@ -156,6 +186,13 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
       .executeTakeFirst();
     if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such album." });
     return row;
+  }
+
+  /** The album as a `before` hook sees it: a manager sees it whatever its visibility. */
+  async function albumForHook(actor: Actor, id: string): Promise<Album> {
+    const row = await selectAlbums(actor).where("a.id", "=", id).executeTakeFirst();
+    if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such album." });
+    return toAlbum(row);
   }
 
   async function photoIdsInSubtree(albumId: string): Promise<string[]> {
@@ -273,9 +310,27 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
       return rows.map(toAlbum);
     },
 
-    async update(actor, id, input) {
+    async update(actor, id, rawInput) {
       const current = await requireAlbum(id);
       await assertCanManageAlbum(db, actor, id);
+      // `album:update:before` sees (and may change) the editable fields about to change.
+      const fieldPatch: Partial<AlbumFields> = {};
+      if (rawInput.name !== undefined) fieldPatch.name = rawInput.name;
+      if (rawInput.description !== undefined) fieldPatch.description = rawInput.description;
+      if (rawInput.visibility !== undefined) fieldPatch.visibility = rawInput.visibility;
+      if (rawInput.parentId !== undefined) fieldPatch.parentId = rawInput.parentId;
+      if (hooks.has("album:update:before")) {
+        await hooks.before("album:update:before", {
+          actor,
+          current: await albumForHook(actor, id),
+          patch: fieldPatch,
+        });
+      }
+      const input: UpdateAlbumInput = {
+        photoOrder: rawInput.photoOrder,
+        coverPhotoId: rawInput.coverPhotoId,
+        ...fieldPatch,
+      };
       const patch: {
         name?: string;
         slug?: string;
@@ -427,6 +482,9 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
           errors: [{ path: "orphans", message: "keep or delete" }],
         });
       }
+      if (hooks.has("album:delete:before")) {
+        await hooks.before("album:delete:before", { actor, target: await albumForHook(actor, id) });
+      }
       const subtree = (
         await db.selectFrom("album_closure").select("descendant_id").where("ancestor_id", "=", id).execute()
       ).map((r) => r.descendant_id);
@@ -445,6 +503,13 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
         for (const r of rows) elsewhere.add(r.photo_id);
       }
       const orphans = photoIds.filter((p) => !elsewhere.has(p));
+      if (options.orphans === "delete" && hooks.has("photo:delete:before")) {
+        // Photos deleted with the album: their vetoes are heard before anything is deleted.
+        for (const photoId of orphans) {
+          const row = await db.selectFrom("photos").selectAll().where("id", "=", photoId).executeTakeFirst();
+          if (row) await hooks.before("photo:delete:before", { actor, target: toPhoto(row) });
+        }
+      }
       await db.transaction().execute(async (trx) => {
         // Deepest first, so no row ever points at a deleted parent (works with or without cascades).
         const ordered = await trx

@@ -3,12 +3,14 @@ import { type Kysely, sql } from "kysely";
 import type { PrivacyLevel, UserActor } from "../actor.js";
 import type { DB, UserRow } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
+import type { UserInfo } from "../hook-contexts.js";
 import type { HookBus } from "../hooks.js";
 import { newId } from "../ids.js";
 import type { Logger } from "../logger.js";
+import { errorFields } from "../logger.js";
 import type { ActivityService } from "./activity.js";
 import { hashSecret, randomSecret, secretMatches, splitToken } from "./secrets.js";
-import { normaliseUsername, toUser, type User, validatePassword } from "./users.js";
+import { normaliseUsername, toUser, type User, userInfo, validatePassword } from "./users.js";
 
 /** Hash a password with argon2id (the library's default algorithm). */
 export function hashPassword(password: string): Promise<string> {
@@ -179,6 +181,16 @@ export function createAuthService(deps: {
     return { token: `${id}.${secret}`, sessionId: id, userId, expiresAt: now + ttlMs };
   }
 
+  /** End one session; `auth:logout:after` runs when a session was actually ended. */
+  async function endSession(sessionId: string): Promise<void> {
+    const row = await db
+      .deleteFrom("sessions")
+      .where("id", "=", sessionId)
+      .returning("user_id")
+      .executeTakeFirst();
+    if (row) await deps.hooks?.after("auth:logout:after", { userId: row.user_id });
+  }
+
   function throttleKeys(username: string, ip: string | undefined): { key: string; free: number }[] {
     const keys = [{ key: `user:${username}`.slice(0, 200), free: accountFailures }];
     if (ip) keys.push({ key: `ip:${ip}`.slice(0, 200), free: ipFailures });
@@ -230,6 +242,8 @@ export function createAuthService(deps: {
   return {
     async login(username, password, client = {}) {
       const name = typeof username === "string" ? username.trim().toLowerCase() : "";
+      const ip = client.ip ?? null;
+      await deps.hooks?.before("auth:login:before", { username: name, ip });
       const now = Date.now();
       const keys = throttleKeys(name, client.ip);
       await assertNotThrottled(keys, now);
@@ -241,6 +255,7 @@ export function createAuthService(deps: {
           { kind: "guest" },
           { action: "auth.login_failed", subjectType: "user", subjectId: user?.id, ip: client.ip },
         );
+        await deps.hooks?.after("auth:login:failed", { username: name, ip });
         throw new GalleryError("INVALID_CREDENTIALS");
       }
       await db.deleteFrom("login_throttle").where("key", "=", `user:${name}`.slice(0, 200)).execute();
@@ -254,6 +269,7 @@ export function createAuthService(deps: {
         subjectId: user.id,
         ip: client.ip,
       });
+      await deps.hooks?.after("auth:login:after", { user: userInfo(user), ip });
       return info;
     },
 
@@ -298,15 +314,14 @@ export function createAuthService(deps: {
 
     async logout(token) {
       const parsed = splitToken(token);
-      if (parsed) await db.deleteFrom("sessions").where("id", "=", parsed.id).execute();
+      if (parsed) await endSession(parsed.id);
     },
 
-    async endSession(sessionId) {
-      await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
-    },
+    endSession,
 
     async logoutEverywhere(userId) {
-      await db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+      const ended = await db.deleteFrom("sessions").where("user_id", "=", userId).returning("id").execute();
+      if (ended.length > 0) await deps.hooks?.after("auth:logout:after", { userId });
     },
 
     async rotateSession(sessionId, client = {}) {
@@ -329,7 +344,18 @@ export function createAuthService(deps: {
       if (mode === "off") throw new GalleryError("REGISTRATION_CLOSED");
       const username = normaliseUsername(input.username);
       validatePassword(input.password);
-      const email = input.email?.trim() || null;
+      const fields = {
+        username,
+        displayName: input.displayName?.trim().slice(0, 200) || username,
+        email: input.email?.trim() || null,
+        role: "member" as UserInfo["role"],
+      };
+      await deps.hooks?.before("user:create:before", { actor: { kind: "guest" }, fields });
+      if (!["owner", "admin", "member"].includes(fields.role))
+        throw new GalleryError("VALIDATION_FAILED", {
+          errors: [{ path: "role", message: "owner, admin or member" }],
+        });
+      const email = fields.email?.trim() || null;
       if (email !== null && !/^[^\s@]{1,64}@[^\s@]{1,255}$/.test(email))
         throw new GalleryError("VALIDATION_FAILED", {
           errors: [{ path: "email", message: "an e-mail address" }],
@@ -338,10 +364,10 @@ export function createAuthService(deps: {
       const row: UserRow = {
         id: newId(),
         username,
-        display_name: input.displayName?.trim().slice(0, 200) || username,
+        display_name: fields.displayName.trim().slice(0, 200) || username,
         email,
         password_hash: await hashPassword(input.password),
-        role: "member",
+        role: fields.role,
         privacy_level: 0,
         shared_account: 0,
         status: mode === "approval" ? "pending" : "active",
@@ -378,6 +404,7 @@ export function createAuthService(deps: {
         ip: client.ip,
         data: { status: row.status },
       });
+      await deps.hooks?.after("user:create:after", { actor: { kind: "guest" }, user: userInfo(row) });
       const session = row.status === "active" ? await openSession(row.id, client) : null;
       return { user: toUser(row), session };
     },
@@ -419,8 +446,14 @@ export function createAuthService(deps: {
         html: null,
       };
       // A mail plugin delivers it from `mail:send:before`; without one the message goes to the log (console).
-      if (deps.hooks?.has("mail:send:before")) await deps.hooks.before("mail:send:before", { message });
-      else deps.logger?.info({ mail: { to: message.to, subject: message.subject } }, message.text);
+      if (deps.hooks?.has("mail:send:before")) {
+        // A veto cancels the e-mail only: the answer stays the same whether or not the account exists.
+        try {
+          await deps.hooks.before("mail:send:before", { message });
+        } catch (error) {
+          deps.logger?.warn({ hook: "mail:send:before", ...errorFields(error) }, "reset e-mail cancelled");
+        }
+      } else deps.logger?.info({ mail: { to: message.to, subject: message.subject } }, message.text);
       await activity.record(toUserActor(user), {
         action: "auth.password_reset_requested",
         subjectType: "user",

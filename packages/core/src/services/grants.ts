@@ -3,6 +3,8 @@ import { accessAtLeast, albumAccess, assertCanManageAlbum, type GrantRole } from
 import type { Actor } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
+import type { GrantInfo } from "../hook-contexts.js";
+import type { HookBus } from "../hooks.js";
 import { newId } from "../ids.js";
 import type { ActivityService } from "./activity.js";
 
@@ -41,8 +43,18 @@ export interface AccessService {
 const ROLES: readonly GrantRole[] = ["viewer", "contributor", "manager"];
 
 /** @internal */
-export function createAccessService(deps: { db: Kysely<DB>; activity: ActivityService }): AccessService {
-  const { db, activity } = deps;
+export function createAccessService(deps: {
+  db: Kysely<DB>;
+  activity: ActivityService;
+  hooks: HookBus;
+}): AccessService {
+  const { db, activity, hooks } = deps;
+  const checkRole = (role: string) => {
+    if (!ROLES.includes(role as GrantRole))
+      throw new GalleryError("VALIDATION_FAILED", {
+        errors: [{ path: "role", message: "viewer, contributor or manager" }],
+      });
+  };
   const toGrant = (r: DB["album_grants"]): AlbumGrant => ({
     id: r.id,
     albumId: r.album_id,
@@ -67,19 +79,13 @@ export function createAccessService(deps: { db: Kysely<DB>; activity: ActivitySe
 
     async grant(actor, albumId, input) {
       await assertCanManageAlbum(db, actor, albumId);
-      if (!ROLES.includes(input.role))
-        throw new GalleryError("VALIDATION_FAILED", {
-          errors: [{ path: "role", message: "viewer, contributor or manager" }],
-        });
+      checkRole(input.role);
       const hasUser = typeof input.userId === "string";
       const hasGroup = typeof input.groupId === "string";
       if (hasUser === hasGroup)
         throw new GalleryError("VALIDATION_FAILED", {
           errors: [{ path: "userId", message: "exactly one of userId and groupId" }],
         });
-      // Never grant more than one holds.
-      if (!accessAtLeast(await albumAccess(db, actor, albumId), input.role))
-        throw new GalleryError("FORBIDDEN", { detail: "You may not grant a role stronger than yours." });
       const grantee = hasUser
         ? await db
             .selectFrom("users")
@@ -100,21 +106,34 @@ export function createAccessService(deps: { db: Kysely<DB>; activity: ActivitySe
         .where("album_id", "=", albumId)
         .where(hasUser ? "user_id" : "group_id", "=", grantee.id)
         .executeTakeFirst();
+      const subject: GrantInfo["subject"] = { kind: hasUser ? "user" : "group", id: grantee.id };
+      let role = input.role;
+      let previous: GrantInfo | undefined;
+      if (existing) {
+        previous = grantInfo(existing);
+        const patch: Partial<{ role: GrantRole }> = { role };
+        await hooks.before("grant:update:before", { actor, current: previous, patch });
+        role = patch.role ?? existing.role;
+      } else {
+        const fields: GrantInfo = { albumId, subject, role };
+        await hooks.before("grant:create:before", { actor, fields });
+        role = fields.role;
+      }
+      checkRole(role);
+      // Never grant more than one holds (checked after the hooks, which may have changed the role).
+      if (!accessAtLeast(await albumAccess(db, actor, albumId), role))
+        throw new GalleryError("FORBIDDEN", { detail: "You may not grant a role stronger than yours." });
       let row: DB["album_grants"];
       if (existing) {
-        await db
-          .updateTable("album_grants")
-          .set({ role: input.role })
-          .where("id", "=", existing.id)
-          .execute();
-        row = { ...existing, role: input.role };
+        await db.updateTable("album_grants").set({ role }).where("id", "=", existing.id).execute();
+        row = { ...existing, role };
       } else {
         row = {
           id: newId(),
           album_id: albumId,
           user_id: hasUser ? grantee.id : null,
           group_id: hasGroup ? grantee.id : null,
-          role: input.role,
+          role,
           granted_by: actor.kind === "user" || actor.kind === "token" ? actor.userId : null,
           created_at: now,
         };
@@ -126,6 +145,8 @@ export function createAccessService(deps: { db: Kysely<DB>; activity: ActivitySe
         subjectId: albumId,
         data: { grantId: row.id, userId: row.user_id, groupId: row.group_id, role: row.role },
       });
+      if (previous) await hooks.after("grant:update:after", { actor, previous, current: grantInfo(row) });
+      else await hooks.after("grant:create:after", { actor, grant: grantInfo(row) });
       return toGrant(row);
     },
 
@@ -140,6 +161,7 @@ export function createAccessService(deps: { db: Kysely<DB>; activity: ActivitySe
       if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such grant." });
       if (!accessAtLeast(await albumAccess(db, actor, albumId), row.role))
         throw new GalleryError("FORBIDDEN", { detail: "You may not revoke a role stronger than yours." });
+      await hooks.before("grant:delete:before", { actor, target: grantInfo(row) });
       await db.deleteFrom("album_grants").where("id", "=", grantId).execute();
       await activity.record(actor, {
         action: "grant.revoke",
@@ -147,6 +169,16 @@ export function createAccessService(deps: { db: Kysely<DB>; activity: ActivitySe
         subjectId: albumId,
         data: { grantId, userId: row.user_id, groupId: row.group_id, role: row.role },
       });
+      await hooks.after("grant:delete:after", { actor, deleted: grantInfo(row) });
     },
+  };
+}
+
+/** A grant row as hooks see it. */
+function grantInfo(r: DB["album_grants"]): GrantInfo {
+  return {
+    albumId: r.album_id,
+    subject: r.user_id !== null ? { kind: "user", id: r.user_id } : { kind: "group", id: r.group_id ?? "" },
+    role: r.role,
   };
 }

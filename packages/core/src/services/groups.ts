@@ -3,6 +3,8 @@ import { assertUserAdmin } from "../access/permissions.js";
 import type { Actor } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
+import type { GroupInfo } from "../hook-contexts.js";
+import type { HookBus } from "../hooks.js";
 import { newId } from "../ids.js";
 import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
 import type { DatabaseAdapter } from "../ports/database.js";
@@ -63,8 +65,17 @@ export function createGroupService(deps: {
   db: Kysely<DB>;
   adapter: DatabaseAdapter;
   activity: ActivityService;
+  hooks: HookBus;
 }): GroupService {
-  const { db, adapter, activity } = deps;
+  const { db, adapter, activity, hooks } = deps;
+  const info = (g: Group): GroupInfo => ({ id: g.id, name: g.name });
+  type GroupPatch = Partial<{ name: string; addUserIds: string[]; removeUserIds: string[] }>;
+  /** Run `group:update:before`; returns the group before the change and the (possibly changed) patch. */
+  async function beforeUpdate(actor: Actor, id: string, patch: GroupPatch): Promise<[Group, GroupPatch]> {
+    const current = await load(id);
+    await hooks.before("group:update:before", { actor, current: info(current), patch });
+    return [current, patch];
+  }
 
   function select() {
     return db
@@ -139,7 +150,9 @@ export function createGroupService(deps: {
 
     async create(actor, input) {
       assertUserAdmin(actor);
-      const name = validName(input.name);
+      const fields = { name: validName(input.name) };
+      await hooks.before("group:create:before", { actor, fields });
+      const name = validName(fields.name);
       const now = Date.now();
       const id = newId();
       await unique(() =>
@@ -154,25 +167,35 @@ export function createGroupService(deps: {
         subjectId: id,
         data: { name },
       });
-      return load(id);
+      const group = await load(id);
+      await hooks.after("group:create:after", { actor, group: info(group) });
+      return group;
     },
 
     async update(actor, id, input) {
       assertUserAdmin(actor);
-      await load(id);
+      const [previous, hookPatch] = await beforeUpdate(
+        actor,
+        id,
+        input.name !== undefined ? { name: input.name } : {},
+      );
       const patch: { name?: string; is_default?: number; updated_at: number } = { updated_at: Date.now() };
-      if (input.name !== undefined) patch.name = validName(input.name);
+      if (hookPatch.name !== undefined) patch.name = validName(hookPatch.name);
       if (input.isDefault !== undefined) patch.is_default = input.isDefault ? 1 : 0;
       await unique(() => db.updateTable("groups").set(patch).where("id", "=", id).execute());
       await activity.record(actor, { action: "group.update", subjectType: "group", subjectId: id });
-      return load(id);
+      const group = await load(id);
+      await hooks.after("group:update:after", { actor, previous: info(previous), current: info(group) });
+      return group;
     },
 
     async delete(actor, id) {
       assertUserAdmin(actor);
-      await load(id);
+      const target = info(await load(id));
+      await hooks.before("group:delete:before", { actor, target });
       await db.deleteFrom("groups").where("id", "=", id).execute();
       await activity.record(actor, { action: "group.delete", subjectType: "group", subjectId: id });
+      await hooks.after("group:delete:after", { actor, deleted: target });
     },
 
     async members(actor, id) {
@@ -189,8 +212,8 @@ export function createGroupService(deps: {
 
     async addMembers(actor, id, userIds) {
       assertUserAdmin(actor);
-      const ids = validIds(userIds);
-      await load(id);
+      const [previous, hookPatch] = await beforeUpdate(actor, id, { addUserIds: validIds(userIds) });
+      const ids = validIds(hookPatch.addUserIds ?? []);
       const known = await db.selectFrom("users").select("id").where("id", "in", ids).execute();
       if (known.length !== ids.length) throw new GalleryError("NOT_FOUND", { detail: "No such user." });
       const now = Date.now();
@@ -205,13 +228,15 @@ export function createGroupService(deps: {
         subjectId: id,
         data: { userIds: ids },
       });
-      return load(id);
+      const group = await load(id);
+      await hooks.after("group:update:after", { actor, previous: info(previous), current: info(group) });
+      return group;
     },
 
     async removeMembers(actor, id, userIds) {
       assertUserAdmin(actor);
-      const ids = validIds(userIds);
-      await load(id);
+      const [previous, hookPatch] = await beforeUpdate(actor, id, { removeUserIds: validIds(userIds) });
+      const ids = validIds(hookPatch.removeUserIds ?? []);
       await db.deleteFrom("group_members").where("group_id", "=", id).where("user_id", "in", ids).execute();
       await activity.record(actor, {
         action: "group.members_remove",
@@ -219,7 +244,9 @@ export function createGroupService(deps: {
         subjectId: id,
         data: { userIds: ids },
       });
-      return load(id);
+      const group = await load(id);
+      await hooks.after("group:update:after", { actor, previous: info(previous), current: info(group) });
+      return group;
     },
 
     async defaultGroupIds() {

@@ -15,6 +15,7 @@ import { albumViewable, photoColumns, photoVisible } from "../access/visibility.
 import { type Actor, actorUserId } from "../actor.js";
 import type { DB, PhotoRow } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
+import type { PhotoFields } from "../hook-contexts.js";
 import type { HookBus, PhotoCreateFields } from "../hooks.js";
 import { newId } from "../ids.js";
 import { extractMetadata } from "../ingest/metadata.js";
@@ -80,7 +81,12 @@ export interface ListPhotosInput extends PageInput {
    * prefix). See {@link SearchService}.
    */
   text?: string | undefined;
+  /** Only these photos (how plugin search keys restrict a search, see `search:query:before`); at most 10,000. */
+  ids?: readonly string[] | undefined;
 }
+
+/** Tags with at most this many photos are listed from the tag's index, larger ones by walking photos in order. */
+const TAG_DRIVE_LIMIT = 1000;
 
 /** Split a user query into safe search words (letters and digits only; at most 16). */
 export function searchWords(text: string): string[] {
@@ -402,12 +408,28 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       const spooled = await spoolToTemp(input.file, deps.maxBytes);
       try {
         const probe = await probeImage(spooled.path, spooled.head, deps.maxPixels);
+        await hooks.before("ingest:file:accepted", {
+          actor,
+          albumId: input.albumId,
+          file: {
+            sha256: spooled.sha256,
+            mimeType: probe.mimeType,
+            byteSize: spooled.byteSize,
+            originalFilename: cleanFilename(input.filename),
+          },
+        });
         const existing = await db
           .selectFrom("photos")
           .selectAll()
           .where("sha256", "=", spooled.sha256)
           .executeTakeFirst();
         if (existing) {
+          await hooks.after("ingest:duplicate:found", {
+            actor,
+            albumId: input.albumId,
+            existingPhotoId: existing.id,
+            sha256: spooled.sha256,
+          });
           if (duplicates === "refuse") {
             throw new GalleryError("DUPLICATE_PHOTO", { data: { photoId: existing.id } });
           }
@@ -553,7 +575,6 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
         .selectFrom("photos as p")
         .selectAll("p")
         .select(sortExpr.as("sort_key"))
-        .where(photoVisible(actor, photoColumns("p")))
         .orderBy(sortExpr, "desc")
         .orderBy("p.id", "desc")
         .limit(limit + 1);
@@ -573,15 +594,31 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       }
       if (input.tagId !== undefined) {
         const tagId = input.tagId;
-        query = query.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom("photo_tags as fpt")
-              .select("fpt.photo_id")
-              .whereRef("fpt.photo_id", "=", "p.id")
-              .where("fpt.tag_id", "=", tagId),
-          ),
-        );
+        // Two plans, chosen by a bounded look at the tag's size (at most TAG_DRIVE_LIMIT + 1 index entries): a
+        // small tag is read whole from `photo_tags_tag_idx` and sorted (an uncorrelated `in`), which avoids
+        // walking the whole library newest first to find its few photos; a large tag is dense enough that the
+        // walk down `photos_added_idx` with a per-photo check (a correlated `exists`) finds a page quickly,
+        // instead of sorting thousands of photos. Either way the cost stays bounded as the library grows.
+        const sized = await db
+          .selectFrom("photo_tags")
+          .select("photo_id")
+          .where("tag_id", "=", tagId)
+          .limit(TAG_DRIVE_LIMIT + 1)
+          .execute();
+        query =
+          sized.length <= TAG_DRIVE_LIMIT
+            ? query.where("p.id", "in", (eb) =>
+                eb.selectFrom("photo_tags as fpt").select("fpt.photo_id").where("fpt.tag_id", "=", tagId),
+              )
+            : query.where((eb) =>
+                eb.exists(
+                  eb
+                    .selectFrom("photo_tags as fpt")
+                    .select("fpt.photo_id")
+                    .whereRef("fpt.photo_id", "=", "p.id")
+                    .where("fpt.tag_id", "=", tagId),
+                ),
+              );
       }
       if (input.text !== undefined) {
         const words = searchWords(input.text);
@@ -598,6 +635,13 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
           );
         }
       }
+      if (input.ids !== undefined) {
+        const ids = [...new Set(input.ids)];
+        if (ids.length === 0) return { items: [], nextCursor: null };
+        if (ids.length > 10_000 || ids.some((i) => typeof i !== "string"))
+          throw new GalleryError("VALIDATION_FAILED", { errors: [{ path: "ids", message: "1–10,000 ids" }] });
+        query = query.where("p.id", "in", ids);
+      }
       if (input.takenFrom !== undefined) query = query.where("p.taken_at", ">=", input.takenFrom);
       if (input.takenTo !== undefined) query = query.where("p.taken_at", "<=", input.takenTo);
       if (input.addedFrom !== undefined) query = query.where("p.added_at", ">=", input.addedFrom);
@@ -610,6 +654,10 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
           sql<SqlBool>`(${sortExpr} < ${key} or (${sortExpr} = ${key} and p.id < ${lastId}))`,
         );
       }
+      // The visibility rule goes last: the cheap filters above (text match, tag, dates) then reject most
+      // candidates before the rule's subqueries run, which is what keeps a filtered member listing close to the
+      // unfiltered one (bench/permissions).
+      query = query.where(photoVisible(actor, photoColumns("p")));
       const rows = await query.execute();
       const page = rows.slice(0, limit);
       const last = page.at(-1);
@@ -622,9 +670,17 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       };
     },
 
-    async update(actor, id, input) {
-      await get(actor, id);
+    async update(actor, id, rawInput) {
+      const current = await get(actor, id);
       await assertCanEditPhoto(db, actor, id);
+      // `photo:update:before` sees (and may change) the fields about to change, before any validation.
+      const input: Partial<PhotoFields> = {};
+      if (rawInput.title !== undefined) input.title = rawInput.title;
+      if (rawInput.description !== undefined) input.description = rawInput.description;
+      if (rawInput.author !== undefined) input.author = rawInput.author;
+      if (rawInput.takenAt !== undefined) input.takenAt = rawInput.takenAt;
+      if (rawInput.privacyLevel !== undefined) input.privacyLevel = rawInput.privacyLevel;
+      await hooks.before("photo:update:before", { actor, current, patch: input });
       const patch: Partial<
         Pick<PhotoRow, "title" | "description" | "author" | "taken_at" | "privacy_level">
       > = {};
@@ -664,6 +720,11 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       const unique = checkIds(ids);
       await requireVisible(actor, unique);
       for (const id of unique) await assertCanEditPhoto(db, actor, id);
+      if (hooks.has("photo:delete:before")) {
+        // Every veto is heard before anything is deleted.
+        for (const id of unique)
+          await hooks.before("photo:delete:before", { actor, target: await get(actor, id) });
+      }
       const n = await purgePhotos(deps.purge, unique);
       await hooks.after("photo:delete:after", { actor, photoIds: unique });
       return n;

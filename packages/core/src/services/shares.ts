@@ -10,6 +10,8 @@ import {
 } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
+import type { ShareInfo } from "../hook-contexts.js";
+import type { HookBus } from "../hooks.js";
 import { newId } from "../ids.js";
 import type { ActivityService } from "./activity.js";
 import { hashPassword, verifyPassword } from "./auth.js";
@@ -113,8 +115,21 @@ function live(row: { revoked_at: number | null; expires_at: number | null }, now
 }
 
 /** @internal */
-export function createShareService(deps: { db: Kysely<DB>; activity: ActivityService }): ShareService {
-  const { db, activity } = deps;
+export function createShareService(deps: {
+  db: Kysely<DB>;
+  activity: ActivityService;
+  hooks: HookBus;
+}): ShareService {
+  const { db, activity, hooks } = deps;
+  const info = (link: ShareLink): ShareInfo => ({
+    id: link.id,
+    target:
+      link.albumId !== null
+        ? { kind: "album", albumId: link.albumId }
+        : { kind: "photos", photoIds: [...link.photoIds] },
+    expiresAt: link.expiresAt,
+    createdBy: link.createdBy,
+  });
   const dummyHash = hashPassword(randomSecret());
 
   async function load(id: string): Promise<ShareLink> {
@@ -198,6 +213,11 @@ export function createShareService(deps: { db: Kysely<DB>; activity: ActivitySer
       } else {
         for (const photoId of photoIds) await assertCanEditPhoto(db, actor, photoId);
       }
+      const fields: { target: ShareInfo["target"]; expiresAt: number | null } = {
+        target: hasAlbum ? { kind: "album", albumId: input.albumId as string } : { kind: "photos", photoIds },
+        expiresAt: input.expiresAt ?? null,
+      };
+      await hooks.before("share:create:before", { actor, fields });
       const id = newId();
       const secret = randomSecret();
       const now = Date.now();
@@ -211,7 +231,7 @@ export function createShareService(deps: { db: Kysely<DB>; activity: ActivitySer
             album_id: hasAlbum ? (input.albumId as string) : null,
             privacy_level: level,
             password_hash: await validPassword(input.password),
-            expires_at: validExpiry(input.expiresAt),
+            expires_at: validExpiry(fields.expiresAt),
             max_uses: validMaxUses(input.maxUses),
             use_count: 0,
             view_count: 0,
@@ -234,7 +254,9 @@ export function createShareService(deps: { db: Kysely<DB>; activity: ActivitySer
         subjectId: id,
         data: { albumId: input.albumId ?? null, photos: photoIds.length, level },
       });
-      return { share: await load(id), token: secret };
+      const share = await load(id);
+      await hooks.after("share:create:after", { actor, share: info(share) });
+      return { share, token: secret };
     },
 
     async list(actor, input = {}) {
@@ -253,8 +275,12 @@ export function createShareService(deps: { db: Kysely<DB>; activity: ActivitySer
       return Promise.all(rows.map((r) => load(r.id)));
     },
 
-    async update(actor, id, input) {
+    async update(actor, id, rawInput) {
       const link = await ownLink(actor, id);
+      const hookPatch: Partial<{ expiresAt: number | null }> =
+        rawInput.expiresAt !== undefined ? { expiresAt: rawInput.expiresAt } : {};
+      await hooks.before("share:update:before", { actor, current: info(link), patch: hookPatch });
+      const input: UpdateShareLinkInput = { ...rawInput, expiresAt: hookPatch.expiresAt };
       const patch: Partial<DB["share_links"]> = {};
       if (input.password !== undefined) patch.password_hash = await validPassword(input.password);
       if (input.expiresAt !== undefined) patch.expires_at = validExpiry(input.expiresAt);
@@ -271,17 +297,22 @@ export function createShareService(deps: { db: Kysely<DB>; activity: ActivitySer
           await db.deleteFrom("share_sessions").where("share_id", "=", id).execute();
         await activity.record(actor, { action: "share.update", subjectType: "share", subjectId: id });
       }
-      return load(id);
+      const updated = await load(id);
+      if (Object.keys(patch).length > 0)
+        await hooks.after("share:update:after", { actor, previous: info(link), current: info(updated) });
+      return updated;
     },
 
     async revoke(actor, id) {
       const link = await ownLink(actor, id);
       if (link.revokedAt !== null) return;
+      await hooks.before("share:delete:before", { actor, target: info(link) });
       await db.transaction().execute(async (trx) => {
         await trx.updateTable("share_links").set({ revoked_at: Date.now() }).where("id", "=", id).execute();
         await trx.deleteFrom("share_sessions").where("share_id", "=", id).execute();
       });
       await activity.record(actor, { action: "share.revoke", subjectType: "share", subjectId: id });
+      await hooks.after("share:delete:after", { actor, deleted: info(link) });
     },
 
     async unlock(linkToken, password) {

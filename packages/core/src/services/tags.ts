@@ -4,6 +4,8 @@ import { photoColumns, photoVisible } from "../access/visibility.js";
 import { type Actor, isAdminActor } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
+import type { TagInfo } from "../hook-contexts.js";
+import type { HookBus } from "../hooks.js";
 import { newId } from "../ids.js";
 import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
 import type { DatabaseKind } from "../ports/database.js";
@@ -45,6 +47,7 @@ export interface TagService {
 export interface TagServiceDeps {
   db: Kysely<DB>;
   kind: DatabaseKind;
+  hooks: HookBus;
 }
 
 /** Normalise a tag name: trimmed, inner whitespace collapsed, 1–100 characters. */
@@ -96,7 +99,7 @@ export async function ensureTags(db: Kysely<DB>, names: readonly string[]): Prom
 
 /** @internal */
 export function createTagService(deps: TagServiceDeps): TagService {
-  const { db } = deps;
+  const { db, hooks } = deps;
   const index = createSearchIndex(db, deps.kind);
 
   function selectTags(actor: Actor) {
@@ -130,6 +133,13 @@ export function createTagService(deps: TagServiceDeps): TagService {
     const row = await selectTags(actor).where("t.id", "=", id).executeTakeFirst();
     if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such tag." });
     return toTag(row);
+  }
+
+  /** A tag as hooks see it, whatever its visible count; `NOT_FOUND` when missing. */
+  async function tagInfo(id: string): Promise<TagInfo> {
+    const row = await db.selectFrom("tags").select(["id", "name"]).where("id", "=", id).executeTakeFirst();
+    if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such tag." });
+    return { id: row.id, name: row.name };
   }
 
   async function photosOfTags(tagIds: readonly string[]): Promise<string[]> {
@@ -195,7 +205,9 @@ export function createTagService(deps: TagServiceDeps): TagService {
 
     async create(actor, input) {
       assertAdmin(actor);
-      const name = cleanTagName(input.name);
+      const fields = { name: cleanTagName(input.name) };
+      await hooks.before("tag:create:before", { actor, fields });
+      const name = cleanTagName(fields.name);
       const key = nameKey(name);
       const exists = await db.selectFrom("tags").select("id").where("name_key", "=", key).executeTakeFirst();
       if (exists)
@@ -209,15 +221,17 @@ export function createTagService(deps: TagServiceDeps): TagService {
         .insertInto("tags")
         .values({ id, name, name_key: key, slug: slugify(name, "tag"), created_at: now, updated_at: now })
         .execute();
+      await hooks.after("tag:create:after", { actor, tag: { id, name } });
       return get(actor, id);
     },
 
     async update(actor, id, input) {
       assertAdmin(actor);
-      const name = cleanTagName(input.name);
+      const current = await tagInfo(id);
+      const patch: Partial<{ name: string }> = { name: cleanTagName(input.name) };
+      await hooks.before("tag:update:before", { actor, current, patch });
+      const name = cleanTagName(patch.name ?? current.name);
       const key = nameKey(name);
-      const current = await db.selectFrom("tags").select("id").where("id", "=", id).executeTakeFirst();
-      if (!current) throw new GalleryError("NOT_FOUND", { detail: "No such tag." });
       const clash = await db
         .selectFrom("tags")
         .select("id")
@@ -235,16 +249,20 @@ export function createTagService(deps: TagServiceDeps): TagService {
         .where("id", "=", id)
         .execute();
       await index.reindex(await photosOfTags([id]));
+      await hooks.after("tag:update:after", { actor, previous: current, current: { id, name } });
       return get(actor, id);
     },
 
     async delete(actor, id) {
       assertAdmin(actor);
+      const target = await tagInfo(id);
+      await hooks.before("tag:delete:before", { actor, target });
       const photos = await photosOfTags([id]);
       const result = await db.deleteFrom("tags").where("id", "=", id).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0)
         throw new GalleryError("NOT_FOUND", { detail: "No such tag." });
       await index.reindex(photos);
+      await hooks.after("tag:delete:after", { actor, deleted: target });
     },
 
     async merge(actor, input) {
@@ -262,6 +280,10 @@ export function createTagService(deps: TagServiceDeps): TagService {
         .execute();
       if (found.length !== sources.length + 1)
         throw new GalleryError("NOT_FOUND", { detail: "No such tag." });
+      // Merged-away tags are deleted: every veto is heard before anything changes.
+      const deleted: TagInfo[] = [];
+      for (const source of sources) deleted.push(await tagInfo(source));
+      for (const target of deleted) await hooks.before("tag:delete:before", { actor, target });
       const photos = await photosOfTags(sources);
       await db.transaction().execute(async (trx) => {
         const now = Date.now();
@@ -280,6 +302,7 @@ export function createTagService(deps: TagServiceDeps): TagService {
         await trx.deleteFrom("tags").where("id", "in", sources).execute();
       });
       await index.reindex(photos);
+      for (const tag of deleted) await hooks.after("tag:delete:after", { actor, deleted: tag });
       return get(actor, input.targetId);
     },
 
@@ -288,8 +311,30 @@ export function createTagService(deps: TagServiceDeps): TagService {
       if (input.names.length === 0 || input.names.length > 100) {
         throw new GalleryError("VALIDATION_FAILED", { errors: [{ path: "names", message: "1–100 names" }] });
       }
+      // Names that are not tags yet create tags: `tag:create:before` may rename or refuse them first.
+      const names = input.names.map(cleanTagName);
+      const known = new Set(
+        (
+          await db
+            .selectFrom("tags")
+            .select("name_key")
+            .where("name_key", "in", [...new Set(names.map(nameKey))])
+            .execute()
+        ).map((r) => r.name_key),
+      );
+      const freshKeys = new Set<string>();
+      for (const [i, name] of names.entries()) {
+        if (known.has(nameKey(name)) || freshKeys.has(nameKey(name))) continue;
+        const fields = { name };
+        await hooks.before("tag:create:before", { actor, fields });
+        const final = cleanTagName(fields.name);
+        names[i] = final;
+        for (const [j, other] of names.entries())
+          if (j > i && nameKey(other) === nameKey(name)) names[j] = final;
+        if (!known.has(nameKey(final))) freshKeys.add(nameKey(final));
+      }
       const tagIds = await db.transaction().execute(async (trx) => {
-        const ids = await ensureTags(trx, input.names);
+        const ids = await ensureTags(trx, names);
         const now = Date.now();
         const pairs = photoIds.flatMap((photo_id) =>
           ids.map((tag_id) => ({ photo_id, tag_id, added_at: now })),
@@ -306,6 +351,10 @@ export function createTagService(deps: TagServiceDeps): TagService {
       await index.reindex(photoIds);
       const out: Tag[] = [];
       for (const id of [...new Set(tagIds)]) out.push(await get(actor, id));
+      for (const tag of out) {
+        if (freshKeys.has(nameKey(tag.name)))
+          await hooks.after("tag:create:after", { actor, tag: { id: tag.id, name: tag.name } });
+      }
       return out;
     },
 

@@ -11,6 +11,7 @@ import {
 } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
+import type { HookBus } from "../hooks.js";
 import { newId } from "../ids.js";
 import type { ActivityService } from "./activity.js";
 import { groupIdsOf } from "./auth.js";
@@ -66,8 +67,12 @@ function invalid(path: string, message: string): GalleryError {
 }
 
 /** @internal */
-export function createTokenService(deps: { db: Kysely<DB>; activity: ActivityService }): TokenService {
-  const { db, activity } = deps;
+export function createTokenService(deps: {
+  db: Kysely<DB>;
+  activity: ActivityService;
+  hooks: HookBus;
+}): TokenService {
+  const { db, activity, hooks } = deps;
 
   const toToken = (r: DB["api_tokens"]): ApiToken => ({
     id: r.id,
@@ -156,6 +161,7 @@ export function createTokenService(deps: { db: Kysely<DB>; activity: ActivitySer
         subjectId: id,
         data: { scopes, albumIds, prefix: tokenId },
       });
+      await hooks.after("auth:token:created", { userId: actor.userId, tokenId: id, scopes });
       return { token: toToken(row), secret: `${tokenId}.${secret}` };
     },
 

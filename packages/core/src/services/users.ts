@@ -3,6 +3,8 @@ import { assertUserAdmin } from "../access/permissions.js";
 import { type Actor, actorUserId, PRIVACY_LEVELS, type PrivacyLevel, type UserRole } from "../actor.js";
 import type { DB, UserRow } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
+import type { UserInfo } from "../hook-contexts.js";
+import type { HookBus } from "../hooks.js";
 import { newId } from "../ids.js";
 import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
 import type { DatabaseAdapter } from "../ports/database.js";
@@ -105,6 +107,11 @@ export function toUser(row: UserRow): User {
   };
 }
 
+/** A user as hooks see it. @internal */
+export function userInfo(row: UserRow): UserInfo {
+  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role };
+}
+
 function invalid(path: string, message: string): GalleryError {
   return new GalleryError("VALIDATION_FAILED", { errors: [{ path, message }] });
 }
@@ -145,8 +152,26 @@ export function createUserService(deps: {
   db: Kysely<DB>;
   adapter: DatabaseAdapter;
   activity: ActivityService;
+  hooks: HookBus;
 }): UserService {
-  const { db, adapter, activity } = deps;
+  const { db, adapter, activity, hooks } = deps;
+
+  /** Run `user:update:before` on the profile fields of `input`; returns the input with the hooks' patch applied. */
+  async function profileHook<
+    I extends { displayName?: string | undefined; email?: string | null | undefined },
+  >(
+    actor: Actor,
+    row: UserRow,
+    input: I & { role?: UserRole | undefined },
+  ): Promise<I & { role?: UserRole | undefined }> {
+    if (!hooks.has("user:update:before")) return input;
+    const patch: Partial<{ displayName: string; email: string | null; role: UserInfo["role"] }> = {};
+    if (input.displayName !== undefined) patch.displayName = input.displayName;
+    if (input.email !== undefined) patch.email = input.email;
+    if (input.role !== undefined) patch.role = input.role;
+    await hooks.before("user:update:before", { actor, current: userInfo(row), patch });
+    return { ...input, displayName: patch.displayName, email: patch.email, role: patch.role };
+  }
 
   async function load(id: string): Promise<UserRow> {
     const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
@@ -181,19 +206,27 @@ export function createUserService(deps: {
   return {
     async create(actor, input) {
       assertUserAdmin(actor);
-      const role = input.role ?? "member";
+      const username = normaliseUsername(input.username);
+      const fields = {
+        username,
+        displayName: input.displayName?.trim().slice(0, 200) || username,
+        email: input.email ?? null,
+        role: input.role ?? ("member" as UserRole),
+      };
+      await hooks.before("user:create:before", { actor, fields });
+      const role = fields.role;
+      if (!["owner", "admin", "member"].includes(role)) throw invalid("role", "owner, admin or member");
       if (role !== "member" && !isOwnerOrSystem(actor)) {
         throw new GalleryError("FORBIDDEN", { detail: "Only the owner may create admins." });
       }
-      const username = normaliseUsername(input.username);
       if (input.password !== undefined) validatePassword(input.password);
       const level = validateLevel(input.privacyLevel ?? (role === "member" ? 0 : 8));
       const now = Date.now();
       const row: UserRow = {
         id: newId(),
         username,
-        display_name: input.displayName?.trim().slice(0, 200) || username,
-        email: validateEmail(input.email),
+        display_name: fields.displayName.trim().slice(0, 200) || username,
+        email: validateEmail(fields.email),
         password_hash: input.password === undefined ? null : await hashPassword(input.password),
         role,
         privacy_level: level,
@@ -209,6 +242,7 @@ export function createUserService(deps: {
         subjectId: row.id,
         data: { role },
       });
+      await hooks.after("user:create:after", { actor, user: userInfo(row) });
       return toUser(row);
     },
 
@@ -253,7 +287,7 @@ export function createUserService(deps: {
       return toUser(await load(id));
     },
 
-    async update(actor, id, input) {
+    async update(actor, id, rawInput) {
       assertUserAdmin(actor);
       const row = await load(id);
       const self = actorUserId(actor) === id;
@@ -261,6 +295,7 @@ export function createUserService(deps: {
       if (targetIsStaff && !isOwnerOrSystem(actor) && !self) {
         throw new GalleryError("FORBIDDEN", { detail: "Only the owner may change admins." });
       }
+      const input = await profileHook(actor, row, rawInput);
       const patch: Partial<UserRow> = {};
       if (input.displayName !== undefined) {
         const name = input.displayName.trim().slice(0, 200);
@@ -318,9 +353,15 @@ export function createUserService(deps: {
         action: "user.update",
         subjectType: "user",
         subjectId: id,
-        data: { fields: Object.keys(input).filter((k) => k !== "password") },
+        data: {
+          fields: Object.keys(input).filter(
+            (k) => k !== "password" && input[k as keyof UpdateUserInput] !== undefined,
+          ),
+        },
       });
-      return toUser(await load(id));
+      const updated = await load(id);
+      await hooks.after("user:update:after", { actor, previous: userInfo(row), current: userInfo(updated) });
+      return toUser(updated);
     },
 
     async delete(actor, id) {
@@ -332,6 +373,7 @@ export function createUserService(deps: {
         throw new GalleryError("FORBIDDEN", { detail: "Only the owner may delete admins." });
       if (row.role === "owner" && (await ownerCount()) <= 1)
         throw new GalleryError("CONFLICT", { detail: "The last owner cannot be deleted." });
+      await hooks.before("user:delete:before", { actor, target: userInfo(row) });
       await db.deleteFrom("users").where("id", "=", id).execute();
       await activity.record(actor, {
         action: "user.delete",
@@ -339,6 +381,7 @@ export function createUserService(deps: {
         subjectId: id,
         data: { username: row.username },
       });
+      await hooks.after("user:delete:after", { actor, deleted: userInfo(row) });
     },
 
     async me(actor) {
@@ -347,7 +390,7 @@ export function createUserService(deps: {
       return toUser(await load(id));
     },
 
-    async updateMe(actor, input) {
+    async updateMe(actor, rawInput) {
       if (actor.kind === "token")
         throw new GalleryError("FORBIDDEN", {
           detail: "Profiles are changed in a session, not with a token.",
@@ -356,6 +399,8 @@ export function createUserService(deps: {
       const row = await load(actor.userId);
       if (row.shared_account === 1)
         throw new GalleryError("FORBIDDEN", { detail: "A shared account may not change its profile." });
+      // Only profile fields can change here: a hook's `role` is ignored (nobody changes their own role).
+      const input = await profileHook(actor, row, rawInput);
       const patch: Partial<UserRow> = {};
       if (input.displayName !== undefined) {
         const name = input.displayName.trim().slice(0, 200);
@@ -385,7 +430,9 @@ export function createUserService(deps: {
           subjectType: "user",
           subjectId: actor.userId,
         });
-      return toUser(await load(actor.userId));
+      const updated = await load(actor.userId);
+      await hooks.after("user:update:after", { actor, previous: userInfo(row), current: userInfo(updated) });
+      return toUser(updated);
     },
   };
 }
