@@ -82,6 +82,9 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
   });
 
   const app = new H3({ silent: true });
+  /** Pages a guest may open in a login-only gallery: signing in, registering, password reset, share links. */
+  const guestPaths = ["/login", "/register", "/forgot-password", "/reset-password"].map((p) => `${base}${p}`);
+  const openToGuests = (path: string) => guestPaths.includes(path) || path.startsWith(`${base}/s/`);
 
   /** Run `fn` with request id, identity, error mapping and one log line. */
   const wrap =
@@ -116,10 +119,25 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
           identity = { ...identity, actor: hookCtx.actor };
         }
         const who = identity;
-        response =
-          kind === "page"
-            ? await themes.run(event.url, who.actor, () => fn(event, who, requestId, headers))
-            : await fn(event, who, requestId, headers);
+        if (
+          kind === "page" &&
+          gallery.auth.loginOnly &&
+          who.actor.kind === "guest" &&
+          !openToGuests(event.url.pathname)
+        ) {
+          // A login-only gallery shows guests nothing but the pages that let them sign in.
+          headers.set(
+            "location",
+            `${base}/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`,
+          );
+          headers.set("cache-control", "no-store");
+          response = new Response(null, { status: 303, headers });
+        } else {
+          response =
+            kind === "page"
+              ? await themes.run(event.url, who.actor, () => fn(event, who, requestId, headers))
+              : await fn(event, who, requestId, headers);
+        }
       } catch (thrown) {
         const error = toGalleryError(thrown);
         if (error.code === "INTERNAL" || error.status >= 500) {

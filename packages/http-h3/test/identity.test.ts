@@ -378,6 +378,25 @@ describe("registration, password reset and login-only galleries", () => {
     expect((await env.request(photo.derivatives.thumb?.url as string)).status).toBe(401);
     expect((await call(env, "GET", "/api/v1/albums", { cookie: admin })).status).toBe(200);
     expect((await call(env, "GET", "/api/v1/auth/session")).status).toBe(200);
+
+    // Pages too: a guest is sent to the login page (with the way back), and nothing of the gallery is shown.
+    for (const path of [
+      "/",
+      String(album.json.url).replace(/^https?:\/\/[^/]+/, ""),
+      `/photos/${photo.id}`,
+      "/feed.atom",
+    ]) {
+      const page = await env.request(path);
+      expect(page.status, path).toBe(303);
+      expect(page.headers.get("location")).toBe(`/login?next=${encodeURIComponent(path)}`);
+      expect(await page.text()).not.toContain("Public");
+    }
+    for (const path of ["/login", "/register", "/forgot-password"]) {
+      expect((await env.request(path)).status, path).not.toBe(303);
+    }
+    const signedIn = await env.request("/", { cookie: admin });
+    expect(signedIn.status).toBe(200);
+    expect(await signedIn.text()).toContain("Public");
   });
 
   it("registers into default groups, resets passwords once through the mail hook, never trusting Host", async () => {
