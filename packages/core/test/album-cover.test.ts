@@ -1,14 +1,9 @@
 import { type Actor, GUEST, SYSTEM, type UserActor } from "@vernissage/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { jpeg, tempGallery } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { jpeg, openGallery } from "./helpers.js";
 
 // The automatic cover taken from sub-albums (services/albums.ts `firstSubAlbumCover`): nearest sub-albums
 // first, then in album order, the first one with a photo the actor may see; never a photo the actor cannot see.
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
 
 let colour = 0;
 function uniqueJpeg(): Promise<Buffer> {
@@ -18,8 +13,7 @@ function uniqueJpeg(): Promise<Buffer> {
 
 describe("automatic album cover from sub-albums", () => {
   it("takes the nearest sub-album first, then album order, skipping albums with nothing visible", async () => {
-    const t = await tempGallery();
-    cleanups.push(t.close);
+    const t = await openGallery();
     const { gallery } = t;
     const upload = async (albumId: string, privacyLevel = 0) =>
       (

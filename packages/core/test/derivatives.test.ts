@@ -2,31 +2,19 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { text } from "node:stream/consumers";
-import {
-  createGallery,
-  DEFAULT_PRESETS,
-  definePlugin,
-  type Gallery,
-  type GalleryOptions,
-  GUEST,
-  SYSTEM,
-} from "@vernissage/core";
+import { createGallery, DEFAULT_PRESETS, definePlugin, type Gallery, GUEST, SYSTEM } from "@vernissage/core";
 import { sqliteDatabase } from "@vernissage/db-sqlite";
 import { fsStorage } from "@vernissage/storage-fs";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { renderDerivatives } from "../src/derivatives/render.js";
-import { jpeg, tempGallery } from "./helpers.js";
+import { jpeg, openGallery } from "./helpers.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
-async function open(options: Partial<GalleryOptions> = {}) {
-  const t = await tempGallery(options);
-  cleanups.push(t.close);
-  return t;
-}
+const open = openGallery;
 
 async function addPhoto(gallery: Gallery, file: Buffer, options: { visibility?: "public" | "private" } = {}) {
   const album = await gallery.albums.create(SYSTEM, {

@@ -2,18 +2,10 @@ import { Readable } from "node:stream";
 import { createGallery, definePlugin, GalleryError, GUEST, SYSTEM, type UserActor } from "@vernissage/core";
 import { sqliteDatabase } from "@vernissage/db-sqlite";
 import { fsStorage } from "@vernissage/storage-fs";
-import { afterEach, describe, expect, it } from "vitest";
-import { jpeg, tempGallery } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { jpeg, openGallery } from "./helpers.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
-async function open(options: Parameters<typeof tempGallery>[0] = {}) {
-  const t = await tempGallery(options);
-  cleanups.push(t.close);
-  return t;
-}
+const open = openGallery;
 
 describe("createGallery", () => {
   it("fails fast on invalid options with INVALID_CONFIGURATION and field errors", async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGallery, type Gallery, type GalleryOptions } from "@vernissage/core";
 import sharp from "sharp";
+import { onTestFinished } from "vitest";
 import { stackAdapters, type TestStackName } from "../../../e2e/support/stack.js";
 
 /**
@@ -54,4 +55,23 @@ export function jpeg(width = 64, height = 48, colour = "#336699"): Promise<Buffe
   return sharp({ create: { width, height, channels: 3, background: colour } })
     .jpeg()
     .toBuffer();
+}
+
+/** {@link tempGallery}, closed (and its database and files removed) when the current test finishes. */
+export async function openGallery(
+  options: Partial<GalleryOptions> = {},
+): Promise<Awaited<ReturnType<typeof tempGallery>>> {
+  const t = await tempGallery(options);
+  onTestFinished(t.close);
+  return t;
+}
+
+/** The `code` a promise rejects with, or `"OK"` when it resolves. */
+export async function errorCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "OK";
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
 }

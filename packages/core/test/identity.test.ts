@@ -9,27 +9,12 @@ import {
   type User,
   type UserActor,
 } from "@vernissage/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { jpeg, tempGallery } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { errorCode, jpeg, openGallery } from "./helpers.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
-async function open() {
-  const t = await tempGallery();
-  cleanups.push(t.close);
-  return t.gallery;
-}
+const open = async () => (await openGallery()).gallery;
 
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-}
+const code = errorCode;
 
 function asUser(user: User, level: PrivacyLevel = 0): UserActor {
   return { kind: "user", userId: user.id, role: user.role, privacyLevel: level, groupIds: [] };
@@ -327,8 +312,7 @@ describe("login", () => {
 
 describe("registration with approval and password resets", () => {
   it("keeps approval accounts pending without a session, and refuses reset tokens that are wrong or expired", async () => {
-    const t = await tempGallery({ identity: { registration: "approval", passwordResetTtlMs: 60_000 } });
-    cleanups.push(t.close);
+    const t = await openGallery({ identity: { registration: "approval", passwordResetTtlMs: 60_000 } });
     const gallery = t.gallery;
     const { user, session } = await gallery.auth.register({ username: "gina", password: "gina-password-1" });
     expect([user.status, session]).toEqual(["pending", null]);

@@ -2,18 +2,10 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type Actor, GalleryError, GUEST, SYSTEM, type UserActor } from "@vernissage/core";
 import sharp from "sharp";
-import { afterEach, describe, expect, it } from "vitest";
-import { jpeg, tempGallery } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { jpeg, openGallery } from "./helpers.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
-async function open(options: Parameters<typeof tempGallery>[0] = {}) {
-  const t = await tempGallery(options);
-  cleanups.push(t.close);
-  return t;
-}
+const open = openGallery;
 
 const member: UserActor = { kind: "user", userId: "m1", role: "member", privacyLevel: 0, groupIds: [] };
 

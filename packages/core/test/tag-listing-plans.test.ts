@@ -1,20 +1,14 @@
 import { type DB, GUEST, type Photo, SYSTEM } from "@vernissage/core";
 import type { Insertable } from "kysely";
-import { afterEach, describe, expect, it } from "vitest";
-import { tempGallery } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { openGallery } from "./helpers.js";
 
 // `photos.list({ tagId })` reads a small tag from its index and walks a large one newest first
 // (services/photos.ts, TAG_DRIVE_LIMIT = 1000): both plans must give the same, complete, visible-only pages.
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
-
 describe("tag page on small and large tags", () => {
   it("lists exactly the visible photos of the tag, newest first, across pages, whatever the tag's size", async () => {
-    const t = await tempGallery();
-    cleanups.push(t.close);
+    const t = await openGallery();
     const { gallery } = t;
     const db = gallery.db;
     const open = await gallery.albums.create(SYSTEM, { name: "Open" });

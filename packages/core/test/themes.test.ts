@@ -15,8 +15,8 @@ import {
   type ThemeTemplates,
   type UserActor,
 } from "@vernissage/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { tempGallery } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { openGallery } from "./helpers.js";
 
 const member: UserActor = { kind: "user", userId: "u", role: "member", privacyLevel: 0, groupIds: [] };
 const admin: UserActor = { ...member, role: "admin" };
@@ -118,14 +118,8 @@ describe("theme choice", () => {
     expect(chooseTheme({ themes, fallback, galleryTheme: null, preview: null, actor: admin })).toBe(fallback);
   });
 
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    while (cleanups.length) await cleanups.pop()?.();
-  });
-
   it("stores the gallery's theme; only admins may choose it", async () => {
-    const t = await tempGallery();
-    cleanups.push(t.close);
+    const t = await openGallery();
     expect(await getGalleryTheme(t.gallery)).toBeNull();
     await expect(setGalleryTheme(t.gallery, member, "dark")).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(setGalleryTheme(t.gallery, GUEST, "dark")).rejects.toMatchObject({

@@ -1,25 +1,10 @@
 import { type Actor, type Gallery, GUEST, SYSTEM, type User, type UserActor } from "@vernissage/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { jpeg, tempGallery } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { errorCode, jpeg, openGallery } from "./helpers.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
-async function open() {
-  const t = await tempGallery();
-  cleanups.push(t.close);
-  return t.gallery;
-}
+const open = async () => (await openGallery()).gallery;
 
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-}
+const code = errorCode;
 
 const asUser = (u: User, level = u.privacyLevel): UserActor => ({
   kind: "user",
