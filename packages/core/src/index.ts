@@ -97,7 +97,7 @@ export type {
   PhotoCreateFields,
 } from "./hooks.js";
 export { HookBus } from "./hooks.js";
-export { type ExtractedMetadata, extractMetadata } from "./ingest/metadata.js";
+export { type ExtractedMetadata, emptyMetadata, extractMetadata } from "./ingest/metadata.js";
 export type { DatabaseJobQueueOptions } from "./jobs/db-job-queue.js";
 export { createDatabaseJobQueue } from "./jobs/db-job-queue.js";
 export type { JobAdminService } from "./jobs/job-admin-service.js";

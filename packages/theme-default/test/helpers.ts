@@ -7,6 +7,7 @@ import type {
   PhotoMetadata,
   PhotoView,
 } from "@vernissage/core";
+import { emptyMetadata as noMetadata } from "@vernissage/core";
 import { expect } from "vitest";
 
 /** A hostile string that would break out of text and attributes if it were not escaped. */
@@ -71,24 +72,7 @@ export function makePhoto(overrides: Partial<Photo> = {}): Photo {
 }
 
 export function emptyMetadata(overrides: Partial<PhotoMetadata> = {}): PhotoMetadata {
-  return {
-    takenAtOffset: null,
-    cameraMake: null,
-    cameraModel: null,
-    lens: null,
-    exposureTime: null,
-    aperture: null,
-    iso: null,
-    focalLength: null,
-    latitude: null,
-    longitude: null,
-    altitude: null,
-    title: null,
-    description: null,
-    keywords: [],
-    rating: null,
-    ...overrides,
-  };
+  return { ...noMetadata(), ...overrides };
 }
 
 export function imagesFor(id: string): Record<string, ImageSource> {
