@@ -1,9 +1,10 @@
 import { type Gallery, GalleryError, type PageContext } from "@vernissage/core";
 import { type MessageKey, translate } from "@vernissage/theme-default";
 import type { H3, H3Event } from "h3";
+import { readPostedForm } from "./forms.js";
 import { type createPageRenderer, htmlResponse } from "./pages.js";
 import { clientIp } from "./routes/identity-schemas.js";
-import { type RequestIdentity, sessionCookie } from "./session.js";
+import { assertSameOrigin, type RequestIdentity, sessionCookie } from "./session.js";
 
 type Wrap = (
   kind: "api" | "page" | "media",
@@ -19,6 +20,8 @@ export interface AccountPageDeps {
   wrap: Wrap;
   contextFor: (event: H3Event, identity: RequestIdentity) => PageContext;
   secureCookies: (request: Request) => boolean;
+  /** Extra origins the same-origin check of session-less forms accepts. */
+  allowedOrigins: readonly string[];
 }
 
 type View = "register" | "forgot" | "reset";
@@ -28,24 +31,6 @@ const TITLE: Record<View, MessageKey> = {
   forgot: "account.forgot.title",
   reset: "account.reset.title",
 };
-
-/** Forms posted without a session still get the same-origin check (as the login form). */
-function assertSameSite(event: H3Event): void {
-  const site = event.req.headers.get("sec-fetch-site");
-  const origin = event.req.headers.get("origin");
-  if (!(site === "same-origin" || (site === null && origin === event.url.origin)))
-    throw new GalleryError("CSRF_REJECTED");
-}
-
-async function readForm(event: H3Event): Promise<(name: string, max?: number) => string> {
-  const form = await event.req.formData().catch(() => {
-    throw new GalleryError("VALIDATION_FAILED");
-  });
-  return (name, max = 1024) => {
-    const value = form.get(name);
-    return typeof value === "string" ? value.slice(0, max) : "";
-  };
-}
 
 /**
  * Register the account pages: `/register` (self-registration through `auth.register`, when the gallery allows
@@ -100,8 +85,8 @@ export function createAccountPageRoutes(deps: AccountPageDeps): void {
   app.post(
     `${base}/register`,
     wrap("page", async (event, identity, _rid, headers) => {
-      assertSameSite(event);
-      const field = await readForm(event);
+      assertSameOrigin(event.req, event.url, deps.allowedOrigins);
+      const { field } = await readPostedForm(event.req);
       const values = {
         username: field("username", 64),
         email: field("email", 255),
@@ -152,8 +137,8 @@ export function createAccountPageRoutes(deps: AccountPageDeps): void {
   app.post(
     `${base}/forgot-password`,
     wrap("page", async (event, identity, _rid, headers) => {
-      assertSameSite(event);
-      const field = await readForm(event);
+      assertSameOrigin(event.req, event.url, deps.allowedOrigins);
+      const { field } = await readPostedForm(event.req);
       const who = field("who", 255).trim();
       const ctx = contextFor(event, identity);
       if (who !== "") await gallery.auth.requestPasswordReset(who, { ip: clientIp(event.req) });
@@ -164,8 +149,8 @@ export function createAccountPageRoutes(deps: AccountPageDeps): void {
   app.post(
     `${base}/reset-password`,
     wrap("page", async (event, identity, _rid, headers) => {
-      assertSameSite(event);
-      const field = await readForm(event);
+      assertSameOrigin(event.req, event.url, deps.allowedOrigins);
+      const { field } = await readPostedForm(event.req);
       const ctx = contextFor(event, identity);
       try {
         await gallery.auth.resetPassword(field("token", 256).trim(), field("password"), {

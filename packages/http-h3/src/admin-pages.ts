@@ -8,9 +8,10 @@ import {
 } from "@vernissage/core";
 import { translate } from "@vernissage/theme-default";
 import { getRouterParams, type H3, type H3Event } from "h3";
+import { readPostedForm } from "./forms.js";
 import type { Links } from "./links.js";
 import { type createPageRenderer, htmlResponse } from "./pages.js";
-import { assertCsrfToken, CSRF_FIELD, type RequestIdentity } from "./session.js";
+import type { RequestIdentity } from "./session.js";
 
 type Wrap = (
   kind: "api" | "page" | "media",
@@ -32,18 +33,6 @@ export interface AdminPageDeps {
 
 const VISIBILITIES = new Set(["public", "private", "hidden"]);
 const ACTIVITY_SHOWN = 20;
-
-/** Read a urlencoded or multipart form body; `VALIDATION_FAILED` when it is not a form. */
-async function readForm(event: H3Event): Promise<FormData> {
-  return event.req.formData().catch(() => {
-    throw new GalleryError("VALIDATION_FAILED", { detail: "Expected a form body." });
-  });
-}
-
-const field = (form: FormData, name: string, max = 10_000) => {
-  const value = form.get(name);
-  return typeof value === "string" ? value.slice(0, max) : "";
-};
 
 /**
  * Register the admin pages (owner and admins): dashboard, album manager, upload, users. Every action goes
@@ -164,14 +153,13 @@ export function createAdminPageRoutes(deps: AdminPageDeps): void {
     wrap("page", async (event, identity, _rid, headers) => {
       const redirected = guard(event, identity.actor, headers);
       if (redirected) return redirected;
-      const form = await readForm(event);
-      assertCsrfToken(event.req, field(form, CSRF_FIELD, 200));
-      const visibility = field(form, "visibility", 16);
+      const { field } = await readPostedForm(event.req, { csrfToken: true });
+      const visibility = field("visibility", 16);
       try {
         await gallery.albums.create(identity.actor, {
-          name: field(form, "name", 1000),
-          description: field(form, "description"),
-          parentId: field(form, "parentId", 64) || null,
+          name: field("name", 1000),
+          description: field("description", 10_000),
+          parentId: field("parentId", 64) || null,
           visibility: VISIBILITIES.has(visibility) ? (visibility as "public") : undefined,
         });
       } catch (thrown) {
@@ -193,10 +181,9 @@ export function createAdminPageRoutes(deps: AdminPageDeps): void {
       const redirected = guard(event, identity.actor, headers);
       if (redirected) return redirected;
       const { id = "" } = getRouterParams(event, { decode: true });
-      const form = await readForm(event);
-      assertCsrfToken(event.req, field(form, CSRF_FIELD, 200));
-      const visibility = field(form, "visibility", 16);
-      const name = form.has("name") ? field(form, "name", 1000) : undefined;
+      const { form, field } = await readPostedForm(event.req, { csrfToken: true });
+      const visibility = field("visibility", 16);
+      const name = form.has("name") ? field("name", 1000) : undefined;
       try {
         await gallery.albums.update(identity.actor, id, {
           name,
@@ -255,9 +242,8 @@ export function createAdminPageRoutes(deps: AdminPageDeps): void {
       if (redirected) return redirected;
       const length = Number(event.req.headers.get("content-length") ?? "0");
       if (length > deps.maxUploadBytes) throw new GalleryError("PAYLOAD_TOO_LARGE");
-      const form = await readForm(event);
-      assertCsrfToken(event.req, field(form, CSRF_FIELD, 200));
-      const albumId = field(form, "albumId", 64);
+      const { form, field } = await readPostedForm(event.req, { csrfToken: true });
+      const albumId = field("albumId", 64);
       const files = form.getAll("file").filter((f): f is File => typeof f !== "string" && f.size > 0);
       const ctx = contextFor(event, identity);
       if (!albumId || files.length === 0) {
@@ -322,21 +308,20 @@ export function createAdminPageRoutes(deps: AdminPageDeps): void {
       const redirected = guard(event, identity.actor, headers);
       if (redirected) return redirected;
       const { id = "" } = getRouterParams(event, { decode: true });
-      const form = await readForm(event);
-      assertCsrfToken(event.req, field(form, CSRF_FIELD, 200));
-      const taken = field(form, "takenAt", 32);
+      const { field } = await readPostedForm(event.req, { csrfToken: true });
+      const taken = field("takenAt", 32);
       const takenAt = taken === "" ? null : Date.parse(`${taken.length === 16 ? `${taken}:00` : taken}Z`);
-      const level = Number(field(form, "privacyLevel", 2));
-      const wanted = field(form, "tags", 2000)
+      const level = Number(field("privacyLevel", 2));
+      const wanted = field("tags", 2000)
         .split(",")
         .map((name) => name.trim())
         .filter((name) => name !== "");
       try {
         if (takenAt !== null && Number.isNaN(takenAt)) throw new GalleryError("VALIDATION_FAILED");
         await gallery.photos.update(identity.actor, id, {
-          title: field(form, "title", 1000),
-          description: field(form, "description"),
-          author: field(form, "author", 1000),
+          title: field("title", 1000),
+          description: field("description", 10_000),
+          author: field("author", 1000),
           takenAt,
           privacyLevel: [0, 1, 2, 4, 8].includes(level) ? level : undefined,
         });

@@ -296,7 +296,7 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
       });
     }),
   );
-  createPageRoutes({ app, base, gallery, links, renderer, wrap, secureCookies: secure });
+  createPageRoutes({ app, base, gallery, links, renderer, wrap, secureCookies: secure, allowedOrigins });
   const extended = collectExtendedRoutes(gallery, (error) =>
     log.error({ hook: "http:routes:extend", err: error }, "plugin routes could not be collected"),
   );

@@ -12,10 +12,17 @@ import { createAccountPageRoutes } from "./account-pages.js";
 import { createAdminPageRoutes } from "./admin-pages.js";
 import { parseCookieHeader } from "./cookies.js";
 import { renderAtomFeed } from "./feed.js";
+import { readPostedForm } from "./forms.js";
 import type { Links } from "./links.js";
 import { type createPageRenderer, feedHref, htmlResponse, preferredLanguage } from "./pages.js";
 import { clientIp } from "./routes/identity-schemas.js";
-import { csrfToken, type RequestIdentity, SESSION_COOKIE, sessionCookie } from "./session.js";
+import {
+  assertSameOrigin,
+  csrfToken,
+  type RequestIdentity,
+  SESSION_COOKIE,
+  sessionCookie,
+} from "./session.js";
 import { createSharePageRoutes } from "./share-pages.js";
 
 type Wrap = (
@@ -32,6 +39,8 @@ export interface PageRouteDeps {
   renderer: ReturnType<typeof createPageRenderer>;
   wrap: Wrap;
   secureCookies: (request: Request) => boolean;
+  /** Extra origins the same-origin check of session-less forms (login, registration, share links) accepts. */
+  allowedOrigins?: readonly string[];
   /** Largest upload the admin form fallback accepts. @default 200 MiB */
   maxUploadBytes?: number;
 }
@@ -76,6 +85,7 @@ function previewImage(
 /** Register the server-rendered gallery pages and the Atom feed. */
 export function createPageRoutes(deps: PageRouteDeps): void {
   const { app, base, gallery, links, renderer, wrap } = deps;
+  const allowedOrigins = deps.allowedOrigins ?? [];
   const theme = renderer;
   const userName = (id: RequestIdentity) => id.session?.user.displayName ?? null;
   const contextFor = (event: H3Event, identity: RequestIdentity): PageContext => {
@@ -368,16 +378,11 @@ export function createPageRoutes(deps: PageRouteDeps): void {
     `${base}/login`,
     wrap("page", async (event, identity, _rid, headers) => {
       // Login forms get the same-origin check even without a session (login CSRF).
-      const site = event.req.headers.get("sec-fetch-site");
-      const origin = event.req.headers.get("origin");
-      if (!(site === "same-origin" || (site === null && origin === event.url.origin)))
-        throw new GalleryError("CSRF_REJECTED");
-      const form = await event.req.formData().catch(() => {
-        throw new GalleryError("VALIDATION_FAILED");
-      });
-      const username = String(form.get("username") ?? "").slice(0, 64);
-      const password = String(form.get("password") ?? "").slice(0, 1024);
-      const next = safeNext(String(form.get("next") ?? ""), base);
+      assertSameOrigin(event.req, event.url, allowedOrigins);
+      const { field } = await readPostedForm(event.req);
+      const username = field("username", 64);
+      const password = field("password", 1024);
+      const next = safeNext(field("next", 2048), base);
       try {
         const info = await gallery.auth.login(username, password, {
           userAgent: event.req.headers.get("user-agent") ?? undefined,
@@ -411,6 +416,7 @@ export function createPageRoutes(deps: PageRouteDeps): void {
     wrap,
     contextFor,
     secureCookies: deps.secureCookies,
+    allowedOrigins,
   });
 
   createSharePageRoutes({
@@ -422,6 +428,7 @@ export function createPageRoutes(deps: PageRouteDeps): void {
     wrap,
     contextFor,
     secureCookies: deps.secureCookies,
+    allowedOrigins,
   });
 
   createAdminPageRoutes({

@@ -1,10 +1,11 @@
 import { type Gallery, GalleryError, type PageContext } from "@vernissage/core";
 import { translate } from "@vernissage/theme-default";
 import { getRouterParams, type H3, type H3Event } from "h3";
+import { readPostedForm } from "./forms.js";
 import type { Links } from "./links.js";
 import { type createPageRenderer, htmlResponse } from "./pages.js";
 import { clientIp } from "./routes/identity-schemas.js";
-import { type RequestIdentity, shareCookie } from "./session.js";
+import { assertSameOrigin, type RequestIdentity, shareCookie } from "./session.js";
 
 type Wrap = (
   kind: "api" | "page" | "media",
@@ -21,6 +22,8 @@ export interface SharePageDeps {
   wrap: Wrap;
   contextFor: (event: H3Event, identity: RequestIdentity) => PageContext;
   secureCookies: (request: Request) => boolean;
+  /** Extra origins the same-origin check of session-less forms accepts. */
+  allowedOrigins: readonly string[];
 }
 
 const TOKEN = /^[a-z0-9]{16,64}$/;
@@ -64,16 +67,11 @@ export function createSharePageRoutes(deps: SharePageDeps): void {
     `${base}/s/:token`,
     wrap("page", async (event, identity, _rid, headers) => {
       // Like the login form: the same-origin check applies even without a session.
-      const site = event.req.headers.get("sec-fetch-site");
-      const origin = event.req.headers.get("origin");
-      if (!(site === "same-origin" || (site === null && origin === event.url.origin)))
-        throw new GalleryError("CSRF_REJECTED");
+      assertSameOrigin(event.req, event.url, deps.allowedOrigins);
       const { token = "" } = getRouterParams(event, { decode: true });
       if (!TOKEN.test(token)) throw new GalleryError("NOT_FOUND");
-      const form = await event.req.formData().catch(() => {
-        throw new GalleryError("VALIDATION_FAILED");
-      });
-      const password = String(form.get("password") ?? "").slice(0, 1024);
+      const { field } = await readPostedForm(event.req);
+      const password = field("password", 1024);
       const ctx = contextFor(event, identity);
       try {
         const session = await gallery.shares.unlock(token, password || undefined, {
