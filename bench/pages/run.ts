@@ -4,7 +4,8 @@
  * `GET /api/v1/albums/{id}/photos` for the same photos, in the same run (autocannon over loopback). The
  * server runs in its own process; autocannon runs here. The album page shows 60 photos (its page size), so
  * the JSON is asked for `limit=60`: the same data.
- * Usage: `pnpm --filter @vernissage/bench pages` (BENCH_SECONDS, BENCH_CONNECTIONS to change the load).
+ * Usage: `pnpm --filter @vernissage/bench pages` (BENCH_SECONDS, BENCH_CONNECTIONS to change the load;
+ * BENCH_RATE_LIMITS=off to measure without API rate limiting).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -86,7 +87,13 @@ async function galleryServer(dataDir: string): Promise<void> {
   void owner;
   const session = await gallery.auth.login("member", "bench member password");
   const cookie = `vernissage_session=${session.token}`;
-  const app = createGalleryApp(gallery, { logger: pino({ level: "silent" }) });
+  // Rate limits stay on (their cost is part of every API request) with a limit the load never reaches;
+  // BENCH_RATE_LIMITS=off measures without them.
+  const rateLimits =
+    process.env.BENCH_RATE_LIMITS === "off"
+      ? { enabled: false }
+      : { limits: { read: { limit: 1_000_000_000, windowSeconds: 60 } } };
+  const app = createGalleryApp(gallery, { logger: pino({ level: "silent" }), rateLimits });
   const server = createServer(toNodeHandler(app));
   const albumPath = (a: { id: string; slug: string }) => `/albums/${a.id}/${a.slug}`;
   server.listen(0, "127.0.0.1", () => {

@@ -212,9 +212,10 @@ async function buildWorld(gallery: Gallery) {
     }
     await chunks(photoRows, 400, (c) => trx.insertInto("photos").values(c).execute());
     await chunks(links, 2000, (c) => trx.insertInto("album_photos").values(c).execute());
-    // The search index as core keeps it on SQLite: a stable rowid per photo (photo_search_keys), then FTS5 rows.
+    // The search index as core keeps it on SQLite (migration 0010): rowid = added time × 1024 (every photo here
+    // has its own second), in photo_search_keys and FTS5, written oldest first (FTS5's fast, ascending path).
     await chunks(
-      search.map((row, i) => ({ ...row, rowid: i + 1 })),
+      search.map((row, i) => ({ ...row, rowid: (now - i * 1000) * 1024 })).reverse(),
       2000,
       async (c) => {
         await sql`insert into photo_search_keys (rowid, photo_id) values ${sql.join(c.map((r) => sql`(${r.rowid}, ${r.photo_id})`))}`.execute(

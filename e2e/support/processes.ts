@@ -29,6 +29,7 @@ export function ensureCliBuilt(): void {
     "storage-s3",
     "http-h3",
     "theme-default",
+    "mcp",
     "cli",
   ];
   const sources = Math.max(...packages.map((p) => newestMtime(join(ROOT, "packages", p, "src"))));

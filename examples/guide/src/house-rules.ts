@@ -58,10 +58,14 @@ export const houseRules = definePlugin({
     });
 
     // 6. A route under /api/v1/plugins/house-rules/.
+    //    The optional `summary`, `description`, `response` and `errors` document it in the OpenAPI document.
     ctx.registerRoute({
       method: "GET",
       path: "/log",
       admin: true,
+      summary: "Albums created since the plugin was installed",
+      description: "Newest first. Admins only.",
+      response: z.object({ items: z.array(z.object({ albumId: z.string(), name: z.string() })) }),
       async handler({ actor }) {
         if (!isAdminActor(actor)) throw new GalleryError("FORBIDDEN");
         const items = await db

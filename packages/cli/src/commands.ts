@@ -2,9 +2,11 @@ import { createRequire } from "node:module";
 import type { Readable, Writable } from "node:stream";
 import { type ArgsDef, type CommandDef, defineCommand } from "citty";
 import { type ConsolaInstance, consola } from "consola";
+import { apiLimitOptions } from "./api-limits.js";
 import { derivativesCommand } from "./commands/derivatives.js";
 import { galleryArgs, galleryLocation } from "./commands/gallery-args.js";
 import { jobsCommand } from "./commands/jobs.js";
+import { mcpCommand } from "./commands/mcp.js";
 import { pluginsCommand, pluginsFromEnv } from "./commands/plugins.js";
 import { syncCommand } from "./commands/sync.js";
 import { tokensCommand, usersCommand } from "./commands/users.js";
@@ -111,10 +113,30 @@ function serveCommand(io: CliIO): CommandDef<ArgsDef> {
         description: "Process background jobs",
         negativeDescription: "Leave jobs to a worker",
       },
+      "trust-proxy": {
+        type: "string",
+        description:
+          "Believe X-Forwarded-For/Forwarded from: true, a hop count, or addresses/CIDRs/loopback/private, comma-separated [env VERNISSAGE_TRUST_PROXY, default false]",
+        valueHint: "list",
+      },
+      "rate-limits": {
+        type: "string",
+        description:
+          "API rate limits: off, or class=limit/seconds pairs (read, write, upload, search, login), comma-separated [env VERNISSAGE_RATE_LIMITS]",
+        valueHint: "spec",
+      },
+      "rate-limit-store": {
+        type: "string",
+        description:
+          "Where rate-limit counters live: database (shared), memory, or a redis:// URL (shared) [env VERNISSAGE_RATE_LIMIT_STORE, default database]",
+        valueHint: "store",
+      },
     },
     async run({ args }) {
       const log = io.logger;
+      const limits = apiLimitOptions(io.env, args as Record<string, string | undefined>);
       const server = await startServer({
+        app: limits,
         ...galleryLocation(io, args),
         port: parsePort(args.port ?? io.env.VERNISSAGE_PORT ?? "3000"),
         host: args.host ?? io.env.VERNISSAGE_HOST ?? "127.0.0.1",
@@ -142,6 +164,7 @@ function serveCommand(io: CliIO): CommandDef<ArgsDef> {
       const signal = await io.untilShutdown();
       log.info(`${signal}: shutting down…`);
       await server.close();
+      await limits.rateLimits?.store?.close?.();
       log.success("Stopped.");
     },
   }) as CommandDef<ArgsDef>;
@@ -228,6 +251,7 @@ export function createMainCommand(io: Partial<CliIO> = {}): CommandDef<ArgsDef> 
       jobs: jobsCommand(full),
       derivatives: derivativesCommand(full),
       plugins: pluginsCommand(full),
+      mcp: mcpCommand(full),
     },
   }) as CommandDef<ArgsDef>;
 }

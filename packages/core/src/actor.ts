@@ -40,6 +40,8 @@ export type TokenScope =
   | "comments:write"
   | "shares:write"
   | "users:admin"
+  | "events:read"
+  | "webhooks:write"
   | "admin";
 
 /** Every token scope. */
@@ -52,6 +54,8 @@ export const TOKEN_SCOPES: readonly TokenScope[] = [
   "comments:write",
   "shares:write",
   "users:admin",
+  "events:read",
+  "webhooks:write",
   "admin",
 ];
 

@@ -10,7 +10,8 @@ import { HookBus } from "./hooks.js";
 import { createDatabaseJobQueue } from "./jobs/db-job-queue.js";
 import { createJobAdminService, type JobAdminService } from "./jobs/job-admin-service.js";
 import { createLeaseLocks } from "./jobs/lease-lock.js";
-import { createConsoleLogger, type Logger } from "./logger.js";
+import { contextualLogger } from "./log-context.js";
+import { createConsoleLogger, errorFields, type Logger } from "./logger.js";
 import { type GalleryOptions, validateOptions } from "./options.js";
 import { createPluginHost, type PluginManager } from "./plugin-host.js";
 import type { DatabaseAdapter } from "./ports/database.js";
@@ -29,15 +30,30 @@ import {
   REBUILD_JOB,
   type RebuildInput,
 } from "./services/derivatives.js";
+import {
+  createEventService,
+  type EventService,
+  recordEvent,
+  WEBHOOK_DELIVER_JOB,
+} from "./services/events.js";
 import { type AccessService, createAccessService } from "./services/grants.js";
 import { createGroupService, type GroupService } from "./services/groups.js";
+import { createIdempotencyService, type IdempotencyService } from "./services/idempotency.js";
 import type { PurgeDeps } from "./services/photo-purge.js";
 import { createPhotoService, type PhotoService } from "./services/photos.js";
 import { createSearchService, type SearchService } from "./services/search.js";
+import { createSettingsService, type SettingsService } from "./services/settings.js";
 import { createShareService, type ShareService } from "./services/shares.js";
 import { createTagService, type TagService } from "./services/tags.js";
 import { createTokenService, type TokenService } from "./services/tokens.js";
+import { createUploadService, type UploadService } from "./services/uploads.js";
 import { createUserService, type UserService } from "./services/users.js";
+import {
+  createWebhookService,
+  DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS,
+  type WebhookService,
+} from "./services/webhooks.js";
+import { secretBox } from "./webhooks/signing.js";
 
 /** A service with the actor argument bound. */
 export type Bound<S> = {
@@ -56,6 +72,10 @@ export interface GalleryServices {
   access: AccessService;
   /** The activity log of security-relevant actions. */
   activity: ActivityService;
+  /** The events outbox: every domain change, as a feed filtered by what the reader may see. */
+  events: EventService;
+  /** Webhook subscriptions, deliveries (signed, retried, logged), redelivery and test pings. */
+  webhooks: WebhookService;
   /** API tokens (scoped bearer credentials). */
   tokens: TokenService;
   /** Share links. */
@@ -72,6 +92,8 @@ export interface GalleryServices {
   dashboard: DashboardService;
   /** The job queue for admins: list (dead letters included) and retry. */
   jobAdmin: JobAdminService;
+  /** Resumable (tus) uploads: state in the database, bytes in the originals store, ingest like `photos.upload`. */
+  uploads: UploadService;
   /** Plugins: list, install, enable, disable, uninstall, configure (admins only; state kept in the database). */
   plugins: PluginManager;
 }
@@ -80,12 +102,16 @@ export interface GalleryServices {
 export interface Gallery extends GalleryServices {
   /** Authentication (passwords, sessions). */
   auth: AuthService;
+  /** Gallery settings admins change at run time (title, description, registration, login-only, language). */
+  settings: SettingsService;
   /** The durable job queue. */
   jobs: JobQueue;
+  /** Idempotency records of creating requests (`Idempotency-Key`), shared by every process. */
+  idempotency: IdempotencyService;
   /** The hook bus. */
   hooks: HookBus;
-  /** Gallery title. */
-  title: string;
+  /** Gallery title (the admin setting when one was saved, else `options.title`). */
+  readonly title: string;
   /** The logger. */
   logger: Logger;
   /** The database adapter (for adapters' own needs, e.g. health checks). */
@@ -121,7 +147,8 @@ const EAGER_JOB = "derivatives:eager";
  */
 export async function createGallery(options: GalleryOptions): Promise<Gallery> {
   validateOptions(options);
-  const logger = options.logger ?? createConsoleLogger();
+  // Lines written while a request runs carry its id (see withLogContext).
+  const logger = contextualLogger(options.logger ?? createConsoleLogger());
   const adapter = options.database;
   const rawStorage = options.storage;
   const originals = wrapStorage(
@@ -175,6 +202,15 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
   const { setPresets: _setPresets, ...derivatives } = derivativesInternal;
   jobs.register<{ photoId: string }>(EAGER_JOB, async ({ photoId }) => {
     await derivatives.generate(photoId, eager, ["jpeg"]);
+    const exists = await db.selectFrom("photos").select("id").where("id", "=", photoId).executeTakeFirst();
+    if (!exists) return;
+    await recordEvent(db, SYSTEM, {
+      type: "derivatives.ready",
+      subjectType: "photo",
+      subjectId: photoId,
+      photoId,
+      data: { presets: eager },
+    });
   });
   jobs.register<Omit<RebuildInput, "onProgress">>(REBUILD_JOB, async (input) => {
     const result = await derivatives.rebuild(SYSTEM, input);
@@ -218,12 +254,38 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     await db.destroy();
     throw error;
   }
+  const events = createEventService({ db, kind: adapter.kind });
+  const webhooks = createWebhookService({
+    db,
+    jobs,
+    logger,
+    box: secretBox(options.webhooks?.secretKey),
+    settings: {
+      allowPrivateNetworks: options.webhooks?.allowPrivateNetworks ?? false,
+      allowedHosts: (options.webhooks?.allowedHosts ?? []).map((h) => h.toLowerCase()),
+      timeoutMs: options.webhooks?.timeoutMs ?? 10_000,
+      retryScheduleMs: options.webhooks?.retryScheduleMs ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS,
+      disableAfterFailures: options.webhooks?.disableAfterFailures ?? 15,
+      maxResponseBytes: options.webhooks?.maxResponseBytes ?? 1024,
+    },
+  });
+  jobs.register<{ deliveryId: string }>(WEBHOOK_DELIVER_JOB, ({ deliveryId }) =>
+    webhooks.deliver(deliveryId),
+  );
   const services: GalleryServices = {
+    events,
+    webhooks,
     plugins: pluginHost,
     albums: createAlbumService({ db, hooks, purge }),
     photos,
     tags,
-    search: createSearchService({ photos, hooks, searchKeys: () => pluginHost.searchKeys() }),
+    search: createSearchService({
+      db,
+      kind: adapter.kind,
+      photos,
+      hooks,
+      searchKeys: () => pluginHost.searchKeys(),
+    }),
     batch: createBatchService({
       db,
       photos,
@@ -250,7 +312,28 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     browse: createBrowseService({ db, kind: adapter.kind }),
     dashboard: createDashboardService({ db }),
     jobAdmin: createJobAdminService({ queue: jobs }),
+    uploads: createUploadService({
+      db,
+      storage: originals,
+      logger,
+      maxBytes: options.ingest?.maxBytes ?? 200 * 1024 * 1024,
+      ttlMs: options.uploads?.ttlMs,
+      ingest: (actor, input) => photos.upload(actor, input),
+    }),
   };
+  const settings = createSettingsService({
+    db,
+    activity,
+    logger,
+    defaults: {
+      title: options.title ?? "Vernissage",
+      description: "",
+      registration: options.identity?.registration ?? "off",
+      loginOnly: options.identity?.loginOnly === true,
+      defaultLanguage: null,
+    },
+  });
+  await settings.get();
   const auth = createAuthService({
     db,
     ttlMs: options.sessions?.ttlMs ?? 30 * 24 * 3600 * 1000,
@@ -258,6 +341,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     hooks,
     logger,
     identity: options.identity,
+    settings,
   });
 
   // Install, update and set up plugins as the database says (one plugin's failure is logged, not thrown).
@@ -288,7 +372,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
   try {
     const jobTypes: { type: string; handler: (payload: unknown) => Promise<void> }[] = [];
     await hooks.before("jobs:register:extend", { types: jobTypes });
-    const seen = new Set<string>([EAGER_JOB, REBUILD_JOB]);
+    const seen = new Set<string>([EAGER_JOB, REBUILD_JOB, WEBHOOK_DELIVER_JOB]);
     for (const { type, handler } of jobTypes) {
       if (typeof type !== "string" || type === "" || seen.has(type) || typeof handler !== "function") {
         throw new GalleryError("INVALID_CONFIGURATION", {
@@ -304,14 +388,28 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     throw error;
   }
   if (options.jobs?.run !== false) jobs.start();
+  // Abandoned resumable uploads are swept where jobs run (idempotent, so several processes may do it).
+  const uploadSweep =
+    options.jobs?.run === false
+      ? undefined
+      : setInterval(() => {
+          services.uploads
+            .sweep(SYSTEM)
+            .catch((error) => logger.error({ ...errorFields(error) }, "upload sweep failed"));
+        }, options.uploads?.sweepIntervalMs ?? 3600_000);
+  uploadSweep?.unref?.();
   let closed = false;
   const gallery: Gallery = {
     ...services,
     auth,
     jobs,
+    idempotency: createIdempotencyService({ db }),
     hooks,
     logger,
-    title: options.title ?? "Vernissage",
+    settings,
+    get title() {
+      return settings.snapshot().title;
+    },
     database: adapter,
     db,
     as: (actor) => ({
@@ -322,6 +420,8 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
       groups: bind(services.groups, actor, ["defaultGroupIds"]),
       access: bind(services.access, actor),
       activity: bind(services.activity, actor, ["purge"]),
+      events: bind(services.events, actor, ["sequence"]),
+      webhooks: bind(services.webhooks, actor, ["deliver"]),
       tokens: bind(services.tokens, actor, ["resolve"]),
       shares: bind(services.shares, actor, ["unlock", "resolveSession"]),
       tags: bind(services.tags, actor),
@@ -330,6 +430,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
       browse: bind(services.browse, actor),
       dashboard: bind(services.dashboard, actor),
       jobAdmin: bind(services.jobAdmin, actor),
+      uploads: bind(services.uploads, actor),
       plugins: bind(services.plugins, actor, [
         "matchRoute",
         "matchPage",
@@ -342,6 +443,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
       if (closed) return;
       closed = true;
       await hooks.after("gallery:close:before", {});
+      if (uploadSweep) clearInterval(uploadSweep);
       await jobs.stop();
       await db.destroy();
       await originals.close?.();

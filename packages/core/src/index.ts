@@ -56,7 +56,7 @@ export {
   resolvePresets,
   servingPreset,
 } from "./derivatives/presets.js";
-export type { FieldError, GalleryErrorCode, GalleryErrorOptions } from "./errors.js";
+export type { ErrorCatalogueEntry, FieldError, GalleryErrorCode, GalleryErrorOptions } from "./errors.js";
 export { ERROR_CATALOGUE, GalleryError, isGalleryError } from "./errors.js";
 export type { Bound, Gallery, GalleryServices } from "./gallery.js";
 export { createGallery } from "./gallery.js";
@@ -103,6 +103,7 @@ export { createDatabaseJobQueue } from "./jobs/db-job-queue.js";
 export type { JobAdminService } from "./jobs/job-admin-service.js";
 export type { LeaseLockOptions, LeaseLocks } from "./jobs/lease-lock.js";
 export { createLeaseLocks } from "./jobs/lease-lock.js";
+export { contextualLogger, setLogContextField, withLogContext } from "./log-context.js";
 export type { Logger } from "./logger.js";
 export { createConsoleLogger } from "./logger.js";
 export type { GalleryOptions } from "./options.js";
@@ -177,8 +178,29 @@ export type {
   RebuildInput,
   RebuildResult,
 } from "./services/derivatives.js";
-export type { AccessService, AlbumGrant, GrantInput } from "./services/grants.js";
+export {
+  EVENT_TYPES,
+  type EventInput,
+  type EventListInput,
+  type EventPage,
+  type EventService,
+  type EventSubjectType,
+  type EventType,
+  eventTypeMatches,
+  type GalleryEvent,
+  recordEvent,
+} from "./services/events.js";
+export type { AccessService, AlbumGrant, GrantInput, NamedAlbumGrant } from "./services/grants.js";
 export type { Group, GroupService } from "./services/groups.js";
+export type {
+  IdempotencyBegin,
+  IdempotencyClaim,
+  IdempotencyOptions,
+  IdempotencyRecord,
+  IdempotencyService,
+  IdempotentResponse,
+} from "./services/idempotency.js";
+export { assertIdempotencyKey, idempotencyPrincipal } from "./services/idempotency.js";
 export type {
   ListPhotosInput,
   PhotoService,
@@ -187,7 +209,11 @@ export type {
   UploadResult,
 } from "./services/photos.js";
 export { cleanFilename } from "./services/photos.js";
+export type { RateLimitCount, RateLimitHit, RateLimitStore } from "./services/rate-limit-store.js";
+export { databaseRateLimitStore, memoryRateLimitStore } from "./services/rate-limit-store.js";
 export type { SearchPhotosInput, SearchService } from "./services/search.js";
+export { SEARCH_SCAN_BUDGET } from "./services/search.js";
+export type { GallerySettings, SettingsService } from "./services/settings.js";
 export type {
   CreateShareLinkInput,
   ShareLink,
@@ -197,10 +223,44 @@ export type {
 } from "./services/shares.js";
 export type { TagService } from "./services/tags.js";
 export type { ApiToken, CreateApiTokenInput, TokenService } from "./services/tokens.js";
-export type { CreateUserInput, UpdateMeInput, UpdateUserInput, User, UserService } from "./services/users.js";
 export type {
+  AppendUploadInput,
+  ChunkChecksum,
+  CreateUploadInput,
+  ResumableUpload,
+  ResumableUploadMetadata,
+  UploadService,
+} from "./services/uploads.js";
+export type {
+  CreateUserInput,
+  ListUsersInput,
+  UpdateMeInput,
+  UpdateUserInput,
+  User,
+  UserService,
+} from "./services/users.js";
+export {
+  type CreateWebhookInput,
+  DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS,
+  type UpdateWebhookInput,
+  type Webhook,
+  type WebhookDelivery,
+  type WebhookService,
+} from "./services/webhooks.js";
+export type {
+  AdminAlbumOption,
   AdminAlbumRow,
+  AdminGallerySettings,
+  AdminLibraryPage,
+  AdminMessages,
   AdminPage,
+  AdminPeoplePage,
+  AdminPhotoCard,
+  AdminPluginField,
+  AdminPluginRow,
+  AdminShareRow,
+  AdminTokenRow,
+  AdminUserRow,
   AlbumView,
   ImageSource,
   PageContext,
@@ -229,3 +289,5 @@ export type {
   PhotoOrder,
   Tag,
 } from "./types.js";
+export { newWebhookSecret, signWebhook } from "./webhooks/signing.js";
+export { isBlockedAddress } from "./webhooks/ssrf.js";

@@ -83,6 +83,39 @@ export interface GalleryOptions {
     /** First retry delay of a failed job; doubles per attempt (up to an hour). @default 2000 */
     backoffMs?: number;
   };
+  /** Outgoing webhooks (see docs/webhooks.md). */
+  webhooks?: {
+    /**
+     * Let webhook URLs reach private, loopback and link-local addresses (SSRF protection off). Only for a
+     * gallery and its receivers on one trusted network, and for tests. @default false
+     */
+    allowPrivateNetworks?: boolean;
+    /** Host names that may resolve to private addresses (trusted internal receivers). @default [] */
+    allowedHosts?: string[];
+    /**
+     * Key that encrypts webhook signing secrets at rest (AES-256-GCM; at least 32 characters). Without it
+     * secrets are stored as they are, since the server must be able to sign with them.
+     */
+    secretKey?: string;
+    /** Timeout of one delivery attempt in ms. @default 10000 */
+    timeoutMs?: number;
+    /**
+     * Delays in ms before each retry; attempts = length + 1.
+     * @default [5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000]
+     */
+    retryScheduleMs?: number[];
+    /** Failed attempts in a row after which a webhook is disabled. @default 15 */
+    disableAfterFailures?: number;
+    /** Response body bytes kept in the delivery log. @default 1024 */
+    maxResponseBytes?: number;
+  };
+  /** Resumable (tus) uploads. */
+  uploads?: {
+    /** How long an upload lives after its last chunk (and a finished upload's record). @default 24 h */
+    ttlMs?: number;
+    /** How often a process that runs jobs sweeps expired uploads and their bytes. @default 1 h */
+    sweepIntervalMs?: number;
+  };
   /** Sessions. */
   sessions?: {
     /** Session lifetime, extended while used (sliding). @default 30 days */
@@ -158,6 +191,25 @@ const schema = z.object({
       pollMs: z.number().int().min(10).optional(),
       leaseMs: z.number().int().min(100).optional(),
       backoffMs: z.number().int().min(0).optional(),
+    })
+    .strict()
+    .optional(),
+  uploads: z
+    .object({
+      ttlMs: z.number().int().min(1000).optional(),
+      sweepIntervalMs: z.number().int().min(1000).optional(),
+    })
+    .strict()
+    .optional(),
+  webhooks: z
+    .object({
+      allowPrivateNetworks: z.boolean().optional(),
+      allowedHosts: z.array(z.string().min(1).max(253)).max(100).optional(),
+      secretKey: z.string().min(32).optional(),
+      timeoutMs: z.number().int().min(100).max(120_000).optional(),
+      retryScheduleMs: z.array(z.number().int().min(0)).max(50).optional(),
+      disableAfterFailures: z.number().int().min(1).max(10_000).optional(),
+      maxResponseBytes: z.number().int().min(0).max(65_536).optional(),
     })
     .strict()
     .optional(),

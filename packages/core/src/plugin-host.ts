@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { z } from "zod";
 import { type Actor, isAdminActor } from "./actor.js";
 import type { DB } from "./db/schema.js";
 import { GalleryError } from "./errors.js";
@@ -72,6 +73,11 @@ export interface PluginManager {
   disable(actor: Actor, name: string): Promise<PluginInfo>;
   /** Disable, roll back the plugin's migrations (its tables vanish) and forget its settings. */
   uninstall(actor: Actor, name: string): Promise<PluginInfo>;
+  /**
+   * The JSON Schema (input side) of the plugin's configuration, for generated settings forms; null when the
+   * plugin declares no schema or it cannot be expressed as JSON Schema. Admins only.
+   */
+  settingsSchema(actor: Actor, name: string): Promise<Record<string, unknown> | null>;
   /** Validate and save admin settings; an enabled plugin is set up again with them. */
   configure(actor: Actor, name: string, settings: Record<string, unknown>): Promise<PluginInfo>;
   /** Apply a {@link PluginUpdate}: settings first, then the state change. */
@@ -89,6 +95,8 @@ export interface PluginManager {
   matchPage(name: string, path: string): { page: PluginPage; params: Record<string, string> } | null;
   /** Whether a plugin is enabled and running in this process. */
   isActive(name: string): boolean;
+  /** The routes enabled plugins registered (`ctx.registerRoute`), with their plugin, for the API document. */
+  activeRoutes(): { plugin: string; route: PluginRoute }[];
   /** The `key:value` search keys enabled plugins registered (`ctx.registerSearchKey`), for the search help. */
   searchKeys(): SearchKey[];
   /** The HTML enabled plugins render into a template slot (what a theme's `slot(ctx, name, data)` shows). */
@@ -532,6 +540,21 @@ export function createPluginHost(deps: PluginHostDeps): PluginHost {
       return info(name, row);
     },
 
+    async settingsSchema(actor, name) {
+      assertAdmin(actor);
+      const l = loaded.get(name);
+      if (!l) throw new GalleryError("PLUGIN_NOT_FOUND", { data: { plugin: name } });
+      if (!l.plugin.config) return null;
+      try {
+        return z.toJSONSchema(l.plugin.config, { io: "input", unrepresentable: "any" }) as Record<
+          string,
+          unknown
+        >;
+      } catch {
+        return null;
+      }
+    },
+
     async install(actor, name) {
       assertAdmin(actor);
       const l = loadedOrThrow(name);
@@ -643,6 +666,12 @@ export function createPluginHost(deps: PluginHostDeps): PluginHost {
 
     isActive(name) {
       return loaded.get(name)?.active != null;
+    },
+
+    activeRoutes() {
+      return [...loaded.entries()].flatMap(([plugin, l]) =>
+        (l.active?.routes ?? []).map((compiled) => ({ plugin, route: compiled.route })),
+      );
     },
 
     searchKeys() {

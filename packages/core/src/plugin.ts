@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
 import type { z } from "zod";
-import type { Actor } from "./actor.js";
-import { GalleryError } from "./errors.js";
+import type { Actor, TokenScope } from "./actor.js";
+import { GalleryError, type GalleryErrorCode } from "./errors.js";
 import type { SearchKey } from "./hook-contexts.js";
 import type { GalleryHooks, HookName, HookOrder } from "./hooks.js";
 import type { Logger } from "./logger.js";
@@ -30,6 +30,28 @@ export interface PluginRoute {
   path: string;
   /** Only admins may call it (others get `FORBIDDEN`). @default false */
   admin?: boolean;
+  /**
+   * Token scope an API token must carry to call the route (`INSUFFICIENT_SCOPE` otherwise); browser sessions are
+   * not affected. Declare it for routes that change the plugin's own data: core services check scopes for their
+   * own writes, but not for what a plugin stores itself. @default `admin` for admin routes, else none
+   */
+  scope?: TokenScope;
+  /** One line for the OpenAPI document. @default "<METHOD> <path> (plugin <name>)" */
+  summary?: string;
+  /** Longer OpenAPI description (Markdown). */
+  description?: string;
+  /** OpenAPI operationId; the document prefixes it with the plugin's name. @default derived from method and path */
+  operationId?: string;
+  /** Query schema, documented in OpenAPI (documentation only: validate in the handler, e.g. with this schema). */
+  query?: z.ZodType;
+  /** JSON body schema, documented in OpenAPI (documentation only: validate in the handler). */
+  body?: z.ZodType;
+  /** Schema of the JSON the handler returns, documented in OpenAPI. */
+  response?: z.ZodType;
+  /** Success status, for the OpenAPI document. @default 200 */
+  status?: number;
+  /** Error codes the handler may throw, documented in OpenAPI (`NOT_FOUND`, `PLUGIN_ERROR`… are always listed). */
+  errors?: GalleryErrorCode[];
   /**
    * Answer the request. A returned `Response` is sent as is; any other value is sent as JSON. Throw a
    * `GalleryError` to answer with a problem document.

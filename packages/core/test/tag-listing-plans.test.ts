@@ -3,8 +3,8 @@ import type { Insertable } from "kysely";
 import { describe, expect, it } from "vitest";
 import { openGallery } from "./helpers.js";
 
-// `photos.list({ tagId })` reads a small tag from its index and walks a large one newest first
-// (services/photos.ts, TAG_DRIVE_LIMIT = 1000): both plans must give the same, complete, visible-only pages.
+// `photos.list({ tagId })` walks the tag's own index (`photo_tags_added_idx`, migration 0010) newest first,
+// whatever the tag's size: small and large tags must give complete, visible-only pages on a stable cursor.
 
 describe("tag page on small and large tags", () => {
   it("lists exactly the visible photos of the tag, newest first, across pages, whatever the tag's size", async () => {

@@ -7,7 +7,7 @@ import {
   type PageContext,
 } from "@vernissage/core";
 import { translate } from "@vernissage/theme-default";
-import { getRouterParams, type H3, type H3Event } from "h3";
+import type { H3, H3Event } from "h3";
 import { readPostedForm } from "./forms.js";
 import type { Links } from "./links.js";
 import { type createPageRenderer, htmlResponse } from "./pages.js";
@@ -29,9 +29,10 @@ export interface AdminPageDeps {
   contextFor: (event: H3Event, identity: RequestIdentity) => PageContext;
   /** Largest accepted upload (the form fallback reads the whole body). */
   maxUploadBytes: number;
+  /** Files at least this large go through resumable (tus) uploads. @default 8 MiB */
+  resumableUploadThreshold?: number | undefined;
 }
 
-const VISIBILITIES = new Set(["public", "private", "hidden"]);
 const ACTIVITY_SHOWN = 20;
 
 /**
@@ -76,18 +77,6 @@ export function createAdminPageRoutes(deps: AdminPageDeps): void {
     return new Response(null, { status: 303, headers });
   }
 
-  async function albumRows(actor: Actor) {
-    const tree = await gallery.dashboard.albumTree(actor);
-    return tree.map((a) => ({
-      id: a.id,
-      name: a.name,
-      href: links.album(a),
-      visibility: a.visibility,
-      depth: a.depth,
-      photoCount: a.photoCount,
-    }));
-  }
-
   app.get(
     `${base}/admin`,
     wrap("page", async (event, identity, _rid, headers) => {
@@ -121,87 +110,6 @@ export function createAdminPageRoutes(deps: AdminPageDeps): void {
     }),
   );
 
-  const albumsPage = async (
-    event: H3Event,
-    identity: RequestIdentity,
-    headers: Headers,
-    error: string | null,
-  ): Promise<Response> => {
-    const ctx = contextFor(event, identity);
-    const done = event.url.searchParams.get("done");
-    const notice =
-      done === "created"
-        ? translate(ctx.lang, "admin.album.created")
-        : done === "updated"
-          ? translate(ctx.lang, "admin.album.updated")
-          : null;
-    const albums = await albumRows(identity.actor);
-    return render(ctx, { view: "albums", albums, notice, error }, headers, error ? 400 : 200);
-  };
-
-  app.get(
-    `${base}/admin/albums`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guard(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return albumsPage(event, identity, headers, null);
-    }),
-  );
-
-  app.post(
-    `${base}/admin/albums`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guard(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const { field } = await readPostedForm(event.req, { csrfToken: true });
-      const visibility = field("visibility", 16);
-      try {
-        await gallery.albums.create(identity.actor, {
-          name: field("name", 1000),
-          description: field("description", 10_000),
-          parentId: field("parentId", 64) || null,
-          visibility: VISIBILITIES.has(visibility) ? (visibility as "public") : undefined,
-        });
-      } catch (thrown) {
-        if (!(thrown instanceof GalleryError) || thrown.code !== "VALIDATION_FAILED") throw thrown;
-        return albumsPage(
-          event,
-          identity,
-          headers,
-          translate(contextFor(event, identity).lang, "admin.album.invalid"),
-        );
-      }
-      return redirect(headers, `${base}/admin/albums?done=created`);
-    }),
-  );
-
-  app.post(
-    `${base}/admin/albums/:id`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guard(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const { id = "" } = getRouterParams(event, { decode: true });
-      const { form, field } = await readPostedForm(event.req, { csrfToken: true });
-      const visibility = field("visibility", 16);
-      const name = form.has("name") ? field("name", 1000) : undefined;
-      try {
-        await gallery.albums.update(identity.actor, id, {
-          name,
-          visibility: VISIBILITIES.has(visibility) ? (visibility as "public") : undefined,
-        });
-      } catch (thrown) {
-        if (!(thrown instanceof GalleryError) || thrown.code !== "VALIDATION_FAILED") throw thrown;
-        return albumsPage(
-          event,
-          identity,
-          headers,
-          translate(contextFor(event, identity).lang, "admin.album.invalid"),
-        );
-      }
-      return redirect(headers, `${base}/admin/albums?done=updated`);
-    }),
-  );
-
   const uploadPage = async (
     event: H3Event,
     identity: RequestIdentity,
@@ -218,6 +126,8 @@ export function createAdminPageRoutes(deps: AdminPageDeps): void {
         albums: tree.map((a) => ({ id: a.id, label: `${"\u2003".repeat(a.depth)}${a.name}` })),
         selectedAlbumId: tree.some((a) => a.id === wanted) ? wanted : null,
         uploadUrl: links.api("/photos"),
+        resumableUrl: links.api("/uploads"),
+        resumableThreshold: deps.resumableUploadThreshold ?? 8 * 1024 * 1024,
         ...messages,
       },
       headers,
@@ -261,118 +171,6 @@ export function createAdminPageRoutes(deps: AdminPageDeps): void {
       }
       const album = await gallery.albums.get(identity.actor, albumId);
       return redirect(headers, links.album(album));
-    }),
-  );
-
-  const photoPage = async (
-    event: H3Event,
-    identity: RequestIdentity,
-    headers: Headers,
-    id: string,
-    error: string | null,
-  ): Promise<Response> => {
-    const [photo, tags] = await Promise.all([
-      gallery.photos.get(identity.actor, id),
-      gallery.tags.ofPhoto(identity.actor, id),
-    ]);
-    const ctx = contextFor(event, identity);
-    const notice =
-      event.url.searchParams.get("done") === "saved" ? translate(ctx.lang, "admin.photo.saved") : null;
-    return render(
-      ctx,
-      {
-        view: "photo",
-        photo: renderer.photoView(photo),
-        tags: tags.map((tag) => tag.name).join(", "),
-        notice,
-        error,
-      },
-      headers,
-      error ? 400 : 200,
-    );
-  };
-
-  app.get(
-    `${base}/admin/photos/:id`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guard(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const { id = "" } = getRouterParams(event, { decode: true });
-      return photoPage(event, identity, headers, id, null);
-    }),
-  );
-
-  app.post(
-    `${base}/admin/photos/:id`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guard(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const { id = "" } = getRouterParams(event, { decode: true });
-      const { field } = await readPostedForm(event.req, { csrfToken: true });
-      const taken = field("takenAt", 32);
-      const takenAt = taken === "" ? null : Date.parse(`${taken.length === 16 ? `${taken}:00` : taken}Z`);
-      const level = Number(field("privacyLevel", 2));
-      const wanted = field("tags", 2000)
-        .split(",")
-        .map((name) => name.trim())
-        .filter((name) => name !== "");
-      try {
-        if (takenAt !== null && Number.isNaN(takenAt)) throw new GalleryError("VALIDATION_FAILED");
-        await gallery.photos.update(identity.actor, id, {
-          title: field("title", 1000),
-          description: field("description", 10_000),
-          author: field("author", 1000),
-          takenAt,
-          privacyLevel: [0, 1, 2, 4, 8].includes(level) ? level : undefined,
-        });
-        // Tags: add the new names, remove the ones no longer listed (compared case-insensitively).
-        const current = await gallery.tags.ofPhoto(identity.actor, id);
-        const key = (name: string) => name.normalize("NFKC").toLocaleLowerCase("en");
-        const keep = new Set(wanted.map(key));
-        const removed = current.filter((tag) => !keep.has(key(tag.name))).map((tag) => tag.id);
-        if (removed.length > 0)
-          await gallery.tags.untagPhotos(identity.actor, { photoIds: [id], tagIds: removed });
-        if (wanted.length > 0)
-          await gallery.tags.tagPhotos(identity.actor, { photoIds: [id], names: wanted });
-      } catch (thrown) {
-        if (!(thrown instanceof GalleryError) || thrown.code !== "VALIDATION_FAILED") throw thrown;
-        return photoPage(
-          event,
-          identity,
-          headers,
-          id,
-          translate(contextFor(event, identity).lang, "admin.photo.invalid"),
-        );
-      }
-      return redirect(headers, `${base}/admin/photos/${encodeURIComponent(id)}?done=saved`);
-    }),
-  );
-
-  app.get(
-    `${base}/admin/users`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guard(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const cursor = event.url.searchParams.get("cursor") ?? undefined;
-      const page = await gallery.users.list(identity.actor, { cursor, limit: 100 });
-      const ctx = contextFor(event, identity);
-      return render(
-        ctx,
-        {
-          view: "users",
-          users: page.items.map((u) => ({
-            username: u.username,
-            displayName: u.displayName,
-            role: u.role,
-            status: u.status,
-            createdAt: u.createdAt,
-          })),
-          nextHref: page.nextCursor
-            ? `${base}/admin/users?cursor=${encodeURIComponent(page.nextCursor)}`
-            : null,
-        },
-        headers,
-      );
     }),
   );
 }

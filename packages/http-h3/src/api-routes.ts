@@ -4,16 +4,19 @@ import { albumRoutes } from "./routes/albums.js";
 import { authRoutes } from "./routes/auth.js";
 import type { ApiRouteOptions } from "./routes/common.js";
 import { derivativeRoutes } from "./routes/derivatives.js";
+import { eventRoutes } from "./routes/events.js";
 import { grantRoutes } from "./routes/grants.js";
 import { groupRoutes } from "./routes/groups.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { photoRoutes } from "./routes/photos.js";
 import { pluginRoutes } from "./routes/plugins.js";
 import { searchRoutes } from "./routes/search.js";
+import { settingsRoutes } from "./routes/settings.js";
 import { shareRoutes } from "./routes/shares.js";
 import { tagRoutes } from "./routes/tags.js";
 import { tokenRoutes } from "./routes/tokens.js";
 import { userRoutes } from "./routes/users.js";
+import { webhookRoutes } from "./routes/webhooks.js";
 
 export type { ApiRouteOptions } from "./routes/common.js";
 
@@ -31,11 +34,14 @@ export function apiRoutes(options: ApiRouteOptions): ApiRoute[] {
     ...jobRoutes(options),
     ...derivativeRoutes(options),
     ...pluginRoutes(options),
+    ...settingsRoutes(options),
     ...userRoutes(options),
     ...groupRoutes(options),
     ...grantRoutes(options),
     ...tokenRoutes(options),
     ...shareRoutes(options),
+    ...eventRoutes(options),
+    ...webhookRoutes(options),
   ];
 }
 

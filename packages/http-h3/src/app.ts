@@ -1,20 +1,40 @@
 import { randomUUID } from "node:crypto";
-import { type Actor, type Gallery, GalleryError, resolveProviderActor, type Theme } from "@vernissage/core";
+import {
+  type Actor,
+  type Gallery,
+  GalleryError,
+  resolveProviderActor,
+  setLogContextField,
+  type Theme,
+  withLogContext,
+} from "@vernissage/core";
 import { defaultTheme } from "@vernissage/theme-default";
-import { getRequestIP, getRouterParams, H3, type H3Event } from "h3";
+import { getRouterParams, H3, type H3Event } from "h3";
 import pino, { type Logger } from "pino";
 import type { z } from "zod";
+import { mountApiDocs } from "./api-docs.js";
 import { apiRoutes, assertUniqueOperationIds } from "./api-routes.js";
+import {
+  rememberClientIp,
+  resolveClientIp,
+  resolvedClientIp,
+  type TrustProxy,
+  trustPredicate,
+} from "./client-ip.js";
+import { runIdempotent } from "./idempotency.js";
 import { createLinks } from "./links.js";
+import { type McpEndpointOptions, mountMcp } from "./mcp.js";
 import { sendMedia } from "./media.js";
-import { buildOpenApiDocument } from "./openapi.js";
+import { createOpenApiDocuments } from "./openapi.js";
 import { createPageRoutes } from "./page-routes.js";
 import { htmlResponse, preferredLanguage } from "./pages.js";
-import { collectExtendedRoutes, mountPluginRoutes } from "./plugin-routes.js";
+import { activePluginRoutes, collectExtendedRoutes, mountPluginRoutes } from "./plugin-routes.js";
 import { problemResponse, toGalleryError } from "./problem.js";
+import { createRateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import type { ApiRoute } from "./route.js";
 import { assertRouteScope, assertSameOrigin, type RequestIdentity, resolveIdentity } from "./session.js";
 import { createThemeSelection } from "./theme-selection.js";
+import { mountUploadRoutes } from "./uploads.js";
 
 /** Options of {@link createGalleryApp}. */
 export interface GalleryAppOptions {
@@ -40,8 +60,23 @@ export interface GalleryAppOptions {
   allowedOrigins?: string[];
   /** Largest accepted upload in bytes. @default 200 MiB */
   maxUploadBytes?: number;
+  /**
+   * Files at least this large go through resumable (tus) uploads on the admin upload page; smaller ones are
+   * posted whole. @default 8 MiB
+   */
+  resumableUploadThreshold?: number;
   /** API version reported in the OpenAPI document. @default "0.0.0" */
   version?: string;
+  /**
+   * When to believe `Forwarded` / `X-Forwarded-For` for the client address used by rate limits, login
+   * throttling and the activity log: `false` (never), `true` (always), a number of proxy hops, or a list of
+   * proxy addresses and CIDR ranges (`"loopback"` and `"private"` name the usual ones). @default false
+   */
+  trustProxy?: TrustProxy;
+  /** Rate limits of the REST API (limits per route class, the counter store). @default on, database store */
+  rateLimits?: RateLimitOptions;
+  /** The MCP endpoint at `/mcp` (Streamable HTTP, bearer tokens only). @default on */
+  mcp?: McpEndpointOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -70,12 +105,14 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
       ? new URL(request.url).protocol === "https:"
       : options.secureCookies;
   const allowedOrigins = options.allowedOrigins ?? [];
+  const trusted = trustPredicate(options.trustProxy);
+  const limiter = createRateLimiter(gallery, options.rateLimits);
   const routes = apiRoutes({
     maxUploadBytes: options.maxUploadBytes ?? 200 * 1024 * 1024,
     secureCookies: secure,
   });
   assertUniqueOperationIds(routes);
-  const openapi = buildOpenApiDocument(routes, {
+  const openapi = createOpenApiDocuments(routes, {
     title: gallery.title,
     version: options.version ?? "0.0.0",
     basePath: base,
@@ -87,16 +124,17 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
   const openToGuests = (path: string) => guestPaths.includes(path) || path.startsWith(`${base}/s/`);
 
   /** Run `fn` with request id, identity, error mapping and one log line. */
-  const wrap =
-    (
-      kind: "api" | "page" | "media",
-      fn: (event: H3Event, id: RequestIdentity, requestId: string, headers: Headers) => Promise<Response>,
-    ) =>
-    async (event: H3Event): Promise<Response> => {
+  const wrap = (
+    kind: "api" | "page" | "media",
+    fn: (event: H3Event, id: RequestIdentity, requestId: string, headers: Headers) => Promise<Response>,
+  ) => {
+    const run = async (event: H3Event): Promise<Response> => {
       const started = performance.now();
       const incoming = event.req.headers.get("x-request-id");
       const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      setLogContextField("reqId", requestId);
       const headers = new Headers({ "x-request-id": requestId });
+      rememberClientIp(event.req, resolveClientIp(event.req, trusted));
       let response: Response;
       let identity: RequestIdentity | undefined;
       try {
@@ -104,7 +142,7 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
         if (gallery.hooks.has("auth:actor:resolve")) {
           // Authentication plugins (LDAP, OIDC, proxy headers) may replace the actor; treat theirs like a cookie
           // identity (a browser sends it cross-site too), so writes get the CSRF check.
-          const ip = getRequestIP(event) ?? null;
+          const ip = resolvedClientIp(event.req) ?? null;
           const actor = await resolveProviderActor(gallery, {
             request: event.req,
             ip,
@@ -191,6 +229,9 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
       );
       return response;
     };
+    // Every log line written while the request runs (core, hooks, plugins) carries its id.
+    return (event: H3Event): Promise<Response> => withLogContext({}, () => run(event));
+  };
 
   // --- API ---------------------------------------------------------------------------------------------
   for (const route of routes) {
@@ -199,6 +240,8 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
       route.method,
       path,
       wrap("api", async (event, identity, requestId, headers) => {
+        const ip = resolvedClientIp(event.req);
+        await limiter?.check({ rateClass: route.rateClass, actor: identity.actor, ip, headers });
         if (route.auth === "required" && identity.actor.kind === "guest")
           throw new GalleryError("UNAUTHENTICATED");
         assertRouteScope(route.scope, identity.actor);
@@ -211,40 +254,76 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
         const query = route.query
           ? parse(route.query, Object.fromEntries(event.url.searchParams), "query")
           : {};
-        const body = route.body ? parse(route.body, await readJson(event.req), "body") : undefined;
-        let status = route.status ?? 200;
-        const result = await route.handler({
-          request: event.req,
-          url: event.url,
-          params,
-          query,
-          body,
-          actor: identity.actor,
-          session: identity.session,
+        const maxBodyBytes = options.maxUploadBytes ?? 200 * 1024 * 1024;
+        const idem = {
           gallery,
-          links,
+          route,
+          request: event.req,
+          actor: identity.actor,
+          ip,
           requestId,
-          log: log.child({ reqId: requestId }),
-          responseHeaders: headers,
-          setStatus: (s) => {
-            status = s;
-          },
+          headers,
+          maxBodyBytes,
+        };
+        return runIdempotent(idem, async (request) => {
+          const body = route.body ? parse(route.body, await readJson(request), "body") : undefined;
+          let status = route.status ?? 200;
+          const result = await route.handler({
+            request,
+            url: event.url,
+            params,
+            query,
+            body,
+            actor: identity.actor,
+            session: identity.session,
+            gallery,
+            links,
+            requestId,
+            log: log.child({ reqId: requestId }),
+            responseHeaders: headers,
+            setStatus: (s) => {
+              status = s;
+            },
+          });
+          headers.set("cache-control", "no-store");
+          if (route.response === null || status === 204) return new Response(null, { status, headers });
+          headers.set("content-type", "application/json; charset=utf-8");
+          return new Response(JSON.stringify(result), { status, headers });
         });
-        headers.set("cache-control", "no-store");
-        if (route.response === null || status === 204) return new Response(null, { status, headers });
-        headers.set("content-type", "application/json; charset=utf-8");
-        return new Response(JSON.stringify(result), { status, headers });
       }),
     );
   }
   app.get(
     `${base}/api/v1/openapi.json`,
-    wrap("api", async (_event, _id, _rid, headers) => {
+    wrap("api", async (event, identity, _rid, headers) => {
+      const ip = resolvedClientIp(event.req);
+      await limiter?.check({ rateClass: "read", actor: identity.actor, ip, headers });
       headers.set("content-type", "application/json; charset=utf-8");
       headers.set("cache-control", "no-cache");
-      return new Response(JSON.stringify(openapi), { headers });
+      return new Response(JSON.stringify(openapi(await activePluginRoutes(gallery, extended))), { headers });
     }),
   );
+  mountUploadRoutes({
+    app,
+    base,
+    gallery,
+    links,
+    wrap,
+    maxUploadBytes: options.maxUploadBytes ?? 200 * 1024 * 1024,
+    rateLimit: (event, actor, rateClass, headers) =>
+      limiter?.check({ rateClass, actor, ip: resolvedClientIp(event.req), headers }) ?? Promise.resolve(),
+  });
+  mountMcp({
+    app,
+    base,
+    gallery,
+    links,
+    wrap,
+    options: options.mcp,
+    version: options.version,
+    rateLimit: (event, actor, rateClass, headers) =>
+      limiter?.check({ rateClass, actor, ip: resolvedClientIp(event.req), headers }) ?? Promise.resolve(),
+  });
   app.get(
     `${base}/healthz`,
     wrap("api", async (_event, _id, _rid, headers) => {
@@ -296,11 +375,23 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
       });
     }),
   );
-  createPageRoutes({ app, base, gallery, links, renderer, wrap, secureCookies: secure, allowedOrigins });
+  createPageRoutes({
+    app,
+    base,
+    gallery,
+    links,
+    renderer,
+    wrap,
+    secureCookies: secure,
+    allowedOrigins,
+    maxUploadBytes: options.maxUploadBytes,
+    resumableUploadThreshold: options.resumableUploadThreshold,
+  });
   const extended = collectExtendedRoutes(gallery, (error) =>
     log.error({ hook: "http:routes:extend", err: error }, "plugin routes could not be collected"),
   );
   mountPluginRoutes({ app, base, gallery, wrap, renderer, extended });
+  mountApiDocs({ app, base, title: gallery.title, wrap });
 
   // Anything else: a problem document under /api, a friendly page elsewhere.
   app.all(

@@ -1,7 +1,14 @@
 export type { GalleryAppOptions } from "./app.js";
 export { createGalleryApp, listApiRoutes } from "./app.js";
-export type { OpenApiOptions } from "./openapi.js";
-export { buildOpenApiDocument } from "./openapi.js";
+export type { TrustProxy } from "./client-ip.js";
+export { isIdempotentRoute } from "./idempotency.js";
+export type { Links } from "./links.js";
+export { createLinks } from "./links.js";
+export type { McpEndpointOptions } from "./mcp.js";
+export type { DocumentedPluginRoute, OpenApiOptions } from "./openapi.js";
+export { buildOpenApiDocument, documentedErrors } from "./openapi.js";
 export type { ProblemDocument } from "./problem.js";
+export type { RateLimit, RateLimitOptions } from "./rate-limit.js";
+export { DEFAULT_RATE_LIMITS } from "./rate-limit.js";
 export type { ApiRoute, RateClass, RouteContext, RouteScope } from "./route.js";
 export { SESSION_COOKIE } from "./session.js";

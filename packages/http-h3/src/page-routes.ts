@@ -9,7 +9,9 @@ import {
 import { translate } from "@vernissage/theme-default";
 import { getRouterParams, type H3, type H3Event } from "h3";
 import { createAccountPageRoutes } from "./account-pages.js";
+import { createAdminLibraryPageRoutes } from "./admin-library-pages.js";
 import { createAdminPageRoutes } from "./admin-pages.js";
+import { createAdminPeoplePageRoutes } from "./admin-people-pages.js";
 import { parseCookieHeader } from "./cookies.js";
 import { renderAtomFeed } from "./feed.js";
 import { readPostedForm } from "./forms.js";
@@ -43,9 +45,13 @@ export interface PageRouteDeps {
   allowedOrigins?: readonly string[];
   /** Largest upload the admin form fallback accepts. @default 200 MiB */
   maxUploadBytes?: number;
+  /** Files at least this large use resumable uploads on the admin upload page. @default 8 MiB */
+  resumableUploadThreshold?: number | undefined;
 }
 
 const PHOTOS_PER_PAGE = 60;
+/** Search calls one results page may make before it links to the rest (each scans a bounded candidate set). */
+const SEARCH_SCANS_PER_PAGE = 4;
 const FEED_SIZE = 30;
 const DESCRIPTION_CHARS = 200;
 const TAG_LIMIT = 200;
@@ -108,8 +114,10 @@ export function createPageRoutes(deps: PageRouteDeps): void {
     const nextHref = page.nextCursor ? `${links.home()}?cursor=${encodeURIComponent(page.nextCursor)}` : null;
     const main = await theme.render("home", ctx, { albums, nextHref });
     const cover = albums.find((a) => a.cover !== null)?.cover;
+    const { description } = gallery.settings.snapshot();
     const meta: PageMeta = {
       canonical: absolute(ctx, links.home()),
+      ...(description ? { description: shortText(description) } : {}),
       ...(cover && ctx.origin
         ? { image: { url: `${ctx.origin}${cover.url}`, width: cover.width, height: cover.height, alt: "" } }
         : {}),
@@ -275,12 +283,29 @@ export function createPageRoutes(deps: PageRouteDeps): void {
       let error: string | null = null;
       if (asked) {
         try {
-          const page =
-            query.q.trim() === ""
-              ? await gallery.photos.list(identity.actor, filters)
-              : await gallery.search.photos(identity.actor, { ...filters, q: query.q });
-          results = page.items.map((p) => theme.photoView(p));
-          nextCursor = page.nextCursor;
+          if (query.q.trim() === "") {
+            const page = await gallery.photos.list(identity.actor, filters);
+            results = page.items.map((p) => theme.photoView(p));
+            nextCursor = page.nextCursor;
+          } else {
+            // A text search scans a bounded number of candidates per call, so one call may return a short (even
+            // empty) page with more to come; a few continuations fill the visitor's page.
+            const found = [];
+            let scanCursor = cursor;
+            for (let scan = 0; scan < SEARCH_SCANS_PER_PAGE; scan++) {
+              const page = await gallery.search.photos(identity.actor, {
+                ...filters,
+                q: query.q,
+                cursor: scanCursor,
+                limit: PHOTOS_PER_PAGE - found.length,
+              });
+              found.push(...page.items);
+              nextCursor = page.nextCursor;
+              if (nextCursor === null || found.length >= PHOTOS_PER_PAGE) break;
+              scanCursor = nextCursor;
+            }
+            results = found.map((p) => theme.photoView(p));
+          }
         } catch (thrown) {
           if (!(thrown instanceof GalleryError) || thrown.code !== "VALIDATION_FAILED") throw thrown;
           error = translate(ctx.lang, "search.invalid");
@@ -440,7 +465,10 @@ export function createPageRoutes(deps: PageRouteDeps): void {
     wrap,
     contextFor,
     maxUploadBytes: deps.maxUploadBytes ?? 200 * 1024 * 1024,
+    resumableUploadThreshold: deps.resumableUploadThreshold,
   });
+  createAdminPeoplePageRoutes({ app, base, gallery, renderer, wrap, contextFor });
+  createAdminLibraryPageRoutes({ app, base, gallery, links, renderer, wrap, contextFor });
 
   app.post(
     `${base}/logout`,

@@ -65,7 +65,14 @@ export function createPageRenderer(deps: {
    * English; the origin (for permalinks and Open Graph) from the request.
    */
   function context(userName: string | null, request?: Request, preferred?: string | null): PageContext {
-    const lang = negotiateLanguage(request?.headers.get("accept-language"), preferred);
+    // The gallery's default language joins the browser's list with the lowest weight: it wins only when the
+    // browser asks for no language the theme has.
+    const fallback = gallery.settings.snapshot().defaultLanguage;
+    const accept = request?.headers.get("accept-language") ?? "";
+    const lang = negotiateLanguage(
+      fallback ? `${accept.slice(0, 480)},${fallback};q=0.001` : accept,
+      preferred,
+    );
     const origin = request ? new URL(request.url).origin : undefined;
     return {
       title: gallery.title,

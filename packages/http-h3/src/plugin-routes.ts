@@ -4,10 +4,12 @@ import {
   GalleryError,
   isAdminActor,
   type PluginRoute,
+  type TokenScope,
 } from "@vernissage/core";
 import type { H3, H3Event } from "h3";
 import { type createPageRenderer, htmlResponse, preferredLanguage } from "./pages.js";
-import type { RequestIdentity } from "./session.js";
+import type { RouteScope } from "./route.js";
+import { assertRouteScope, type RequestIdentity } from "./session.js";
 
 type Wrap = (
   kind: "api" | "page",
@@ -73,6 +75,20 @@ export function collectExtendedRoutes(
   return collected;
 }
 
+/** The routes of enabled plugins, registered or pushed in `http:routes:extend`, for the OpenAPI document. */
+export async function activePluginRoutes(
+  gallery: Gallery,
+  extended: Promise<CompiledExtendedRoute[]>,
+): Promise<{ plugin: string; route: PluginRoute }[]> {
+  const pushed = await extended.catch(() => [] as CompiledExtendedRoute[]);
+  return [
+    ...gallery.plugins.activeRoutes(),
+    ...pushed
+      .filter((c) => gallery.plugins.isActive(c.route.plugin))
+      .map((c) => ({ plugin: c.route.plugin, route: c.route })),
+  ];
+}
+
 async function matchExtended(
   gallery: Gallery,
   extended: Promise<CompiledExtendedRoute[]>,
@@ -122,6 +138,7 @@ export function mountPluginRoutes(input: {
       if (found.route.admin && !isAdminActor(identity.actor)) {
         throw new GalleryError(identity.actor.kind === "guest" ? "UNAUTHENTICATED" : "FORBIDDEN");
       }
+      assertRouteScope(pluginRouteScope(found.route), identity.actor);
       let result: unknown;
       try {
         result = await found.route.handler({
@@ -171,4 +188,9 @@ export function mountPluginRoutes(input: {
       return htmlResponse(renderer.page(ctx, result.title, result.main), { headers });
     }),
   );
+}
+
+/** The scope a token needs for a plugin route: the declared one, `admin` for admin routes, else none. */
+export function pluginRouteScope(route: { admin?: boolean; scope?: TokenScope }): RouteScope {
+  return route.scope ?? (route.admin ? "admin" : "public");
 }

@@ -1,4 +1,4 @@
-import { ERROR_CATALOGUE, GalleryError } from "@vernissage/core";
+import { ERROR_CATALOGUE, type ErrorCatalogueEntry, GalleryError } from "@vernissage/core";
 
 /** An RFC 9457 problem document as Vernissage sends it. */
 export interface ProblemDocument {
@@ -60,8 +60,10 @@ export function problemResponse(
     const data = Object.fromEntries(Object.entries(error.data).filter(([k]) => PUBLIC_DATA_KEYS.has(k)));
     if (Object.keys(data).length > 0) body.data = data;
   }
-  const retryAfter = error.data?.retryAfter;
-  if (error.code === "RATE_LIMITED" && typeof retryAfter === "number" && !headers.has("retry-after"))
+  // Retry-After on every retryable answer that knows when: the error's own figure, else the catalogue's.
+  const entry: ErrorCatalogueEntry = ERROR_CATALOGUE[error.code];
+  const retryAfter = typeof error.data?.retryAfter === "number" ? error.data.retryAfter : entry.retryAfter;
+  if (error.retryable && typeof retryAfter === "number" && !headers.has("retry-after"))
     headers.set("retry-after", String(Math.max(1, Math.ceil(retryAfter))));
   headers.set("content-type", "application/problem+json");
   headers.set("x-request-id", requestId);

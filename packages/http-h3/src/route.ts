@@ -10,8 +10,8 @@ import type { Links } from "./links.js";
  */
 export type RouteScope = "public" | "user" | "session" | TokenScope;
 
-/** Rate-limit classes. */
-export type RateClass = "read" | "write" | "upload" | "login";
+/** Rate-limit classes (limits per class are set with the app's `rateLimits` option). */
+export type RateClass = "read" | "write" | "upload" | "login" | "search";
 
 /** What a route handler receives. */
 export interface RouteContext<P = unknown, Q = unknown, B = unknown> {
@@ -49,6 +49,12 @@ export interface ApiRoute<
   /** Whether a signed-in user is required (guests get 401). */
   auth: "optional" | "required";
   rateClass: RateClass;
+  /**
+   * Whether the route honours an `Idempotency-Key` header (replaying the stored response of a repeated
+   * request). Off for routes whose response carries a secret shown once, since storing it would keep the
+   * secret. @default true for a POST answering 201, else false
+   */
+  idempotent?: boolean;
   params?: P;
   query?: Q;
   /** JSON body schema, or `multipart` with a schema documenting the form. */

@@ -56,7 +56,7 @@ export const CreateAlbumBody = z
 
 /** One derivative size of a photo. */
 export const DerivativeLink = z.object({
-  url: z.string(),
+  url: z.string().meta({ examples: ["/gallery/media/photos/k7x2m9p4q1w8/medium/3f2a9c1e"] }),
   width: z.number().int(),
   height: z.number().int(),
 });

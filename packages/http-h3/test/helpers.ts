@@ -81,6 +81,8 @@ export async function setup(options: { app?: GalleryAppOptions; gallery?: Partia
     dir,
     stack: adapters.stack,
     listKeys: adapters.listKeys,
+    /** The gallery's adapters: a second "process" opens `connectAgain()` over the same `storage`. */
+    adapters,
     gallery,
     app,
     request,

@@ -26,6 +26,12 @@ const echo = definePlugin({
       handler: ({ params, actor }) => ({ said: `${ctx.config.prefix}${params.word}`, actor: actor.kind }),
     });
     ctx.registerRoute({ method: "POST", path: "/admin-only", admin: true, handler: () => ({ ok: true }) });
+    ctx.registerRoute({
+      method: "POST",
+      path: "/notes",
+      scope: "photos:write",
+      handler: ({ actor }) => ({ stored: true, by: actor.kind }),
+    });
     ctx.registerPage({
       path: "/hello/{who}",
       render: ({ params }) => ({
@@ -124,6 +130,46 @@ describe("plugin API", () => {
     expect(fail.status).toBe(409);
     expect(await fail.json()).toMatchObject({ code: "CONFLICT" });
     expect((await t.request("/api/v1/plugins/echo/unknown")).status).toBe(404);
+  });
+
+  it("enforces a plugin route's declared token scope (and documents it); sessions are not affected", async () => {
+    const t = await open();
+    const owner = (await t.gallery.users.list(SYSTEM, {})).items.find((u) => u.username === "admin");
+    if (!owner) throw new Error("no owner");
+    const actor = {
+      kind: "user" as const,
+      userId: owner.id,
+      role: "owner" as const,
+      privacyLevel: 8 as const,
+      groupIds: [],
+    };
+    const read = await t.gallery.tokens.create(actor, { name: "read", scopes: ["photos:read"] });
+    const write = await t.gallery.tokens.create(actor, { name: "write", scopes: ["photos:write"] });
+    const call = (secret: string) =>
+      t.request("/api/v1/plugins/echo/notes", {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}` },
+      });
+    const refused = await call(read.secret);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: "INSUFFICIENT_SCOPE" });
+    const allowed = await call(write.secret);
+    expect(allowed.status).toBe(200);
+    expect(await allowed.json()).toEqual({ stored: true, by: "token" });
+    // An admin route needs the admin scope from a token, even an owner's.
+    const adminOnly = await t.request("/api/v1/plugins/echo/admin-only", {
+      method: "POST",
+      headers: { authorization: `Bearer ${write.secret}` },
+    });
+    expect(adminOnly.status).toBe(403);
+    const session = await t.login();
+    expect((await t.request("/api/v1/plugins/echo/notes", { method: "POST", cookie: session })).status).toBe(
+      200,
+    );
+    const doc = (await (await t.request("/api/v1/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { "x-required-scope": string }>>;
+    };
+    expect(doc.paths["/plugins/echo/notes"]?.post?.["x-required-scope"]).toBe("photos:write");
   });
 
   it("documents listPlugins and updatePlugin in OpenAPI", async () => {

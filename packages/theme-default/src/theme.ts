@@ -1,6 +1,8 @@
 import { defineTheme, type Theme } from "@vernissage/core";
 import { accountJs } from "./assets/account.js.js";
 import { adminJs } from "./assets/admin.js.js";
+import { adminLibraryJs } from "./assets/admin-library.js.js";
+import { adminPeopleJs } from "./assets/admin-people.js.js";
 import { faviconSvg } from "./assets/favicon.svg.js";
 import { lightboxJs } from "./assets/lightbox.js.js";
 import { styleCss } from "./assets/style.css.js";
@@ -45,6 +47,8 @@ export const defaultTheme: Theme = defineTheme({
     "lightbox.js": { contentType: "text/javascript; charset=utf-8", body: lightboxJs },
     "favicon.svg": { contentType: "image/svg+xml", body: faviconSvg },
     "admin.js": { contentType: "text/javascript; charset=utf-8", body: adminJs },
+    "admin-library.js": { contentType: "text/javascript; charset=utf-8", body: adminLibraryJs },
+    "admin-people.js": { contentType: "text/javascript; charset=utf-8", body: adminPeopleJs },
     "account.js": { contentType: "text/javascript; charset=utf-8", body: accountJs },
   },
 });

@@ -48,6 +48,7 @@ describe("admin", () => {
           visibility: "private",
           depth: 0,
           photoCount: 2,
+          first: true,
         },
         {
           id: "a2",
@@ -56,27 +57,49 @@ describe("admin", () => {
           visibility: "public",
           depth: 1,
           photoCount: 0,
+          parentId: "a1",
+          first: true,
+          last: true,
+        },
+        {
+          id: "a3",
+          name: "Rome",
+          href: "/gallery/albums/a3/rome",
+          visibility: "public",
+          depth: 0,
+          photoCount: 0,
+          last: true,
         },
       ],
+      canUseRoot: true,
       notice: "Saved.",
       error: null,
     }).toString();
     const tags = parseHtml(out);
     const forms = tagsNamed(tags, "form");
-    expect(forms.map((f) => f.attributes.get("action"))).toEqual([
+    // Create, then per album its row and its up/down buttons (none at the ends), then the drag-and-drop move form.
+    expect(forms.map((f) => f.attributes.get("action") ?? f.attributes.get("id"))).toEqual([
       "/gallery/admin/albums",
       "/gallery/admin/albums/a1",
+      "/gallery/admin/albums/a1/order",
       "/gallery/admin/albums/a2",
+      "/gallery/admin/albums/a3",
+      "/gallery/admin/albums/a3/order",
+      "album-move-form",
     ]);
-    expect(tagsNamed(tags, "input", ["name", "_csrf"]).map((i) => i.attributes.get("value"))).toEqual([
-      "tok_123",
-      "tok_123",
-      "tok_123",
+    expect(tagsNamed(tags, "input", ["name", "direction"]).map((i) => i.attributes.get("value"))).toEqual([
+      "down",
+      "up",
     ]);
+    expect(
+      new Set(tagsNamed(tags, "input", ["name", "_csrf"]).map((i) => i.attributes.get("value"))),
+    ).toEqual(new Set(["tok_123"]));
+    expect(tagsNamed(tags, "input", ["name", "_csrf"])).toHaveLength(forms.length);
+    expect(tagsNamed(tags, "option", ["value", ""])).toHaveLength(1);
     expect(tagsNamed(tags, "li", ["class", "depth-1"])).toHaveLength(1);
     const selected = tagsNamed(tags, "option").filter((o) => o.attributes.has("selected"));
     // Create form defaults to public; then each album's own visibility.
-    expect(selected.map((o) => o.attributes.get("value"))).toEqual(["public", "private", "public"]);
+    expect(selected.map((o) => o.attributes.get("value"))).toEqual(["public", "private", "public", "public"]);
     expect(out).toContain('role="status">Saved.</p>');
   });
 
@@ -110,12 +133,30 @@ describe("admin", () => {
   it("renders users in French", () => {
     const out = admin(pageContext({ lang: "fr" }), {
       view: "users",
-      users: [{ username: "mia", displayName: "Mia", role: "member", status: "active", createdAt: 0 }],
+      users: [
+        {
+          id: "u1",
+          username: "mia",
+          displayName: "Mia",
+          email: null,
+          role: "member",
+          privacyLevel: 0,
+          sharedAccount: false,
+          status: "active",
+          createdAt: 0,
+        },
+      ],
+      search: "",
+      filter: "all",
+      groups: [],
+      approval: false,
       nextHref: null,
+      notice: null,
+      error: null,
     }).toString();
     parseHtml(out);
     expect(out).toContain("Nom d’utilisateur");
-    expect(out).toContain("<td>mia</td>");
+    expect(out).toContain('<a href="/gallery/admin/users/u1">mia</a>');
   });
 
   it("renders the photo editor with the current values, escaped, and the privacy level selected", () => {
@@ -129,11 +170,20 @@ describe("admin", () => {
         takenAt: Date.UTC(2024, 4, 17, 19, 30),
       }),
       tags: "Beach, Sunset",
+      albums: [{ id: "a1", label: HOSTILE, href: "/gallery/albums/a1/x", manageable: true }],
+      albumOptions: [],
       notice: null,
       error: "Check the fields of the photo.",
     }).toString();
     const tags = parseHtml(out);
-    expect(tagsNamed(tags, "form")[0]?.attributes.get("action")).toBe("/gallery/admin/photos/p9");
+    expect(tagsNamed(tags, "form").map((f) => f.attributes.get("action"))).toEqual([
+      "/gallery/admin/photos/p9",
+      "/gallery/admin/photos/p9/cover",
+      "/gallery/admin/photos/p9/albums",
+      "/gallery/admin/photos/p9/regenerate",
+      "/gallery/admin/photos/p9/delete",
+    ]);
+    expect(out).not.toContain("<script>alert");
     expect(tagsNamed(tags, "input", ["name", "takenAt"])[0]?.attributes.get("value")).toBe(
       "2024-05-17T19:30",
     );

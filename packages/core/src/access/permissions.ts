@@ -182,3 +182,49 @@ export function assertUserAdmin(actor: Actor): void {
   if (actor.kind === "token" || !isAdminActor(actor))
     throw new GalleryError("FORBIDDEN", { detail: "Admins only." });
 }
+
+/**
+ * The albums the actor may manage (edit, move, cover, grants, their photos): `"all"` for admins (and the
+ * system, and an admin's token without album limits), else the ids of every album under a `manager` grant the
+ * actor holds, directly or through a group, with their sub-albums, limited to what the actor may view (a
+ * token's album limits apply). Empty for guests, share links and users without a manager grant: this is what
+ * decides whether someone may open the album and photo admin pages at all.
+ */
+export async function managedAlbumIds(db: Kysely<DB>, actor: Actor): Promise<"all" | string[]> {
+  if (actor.kind === "system") return "all";
+  if (actor.kind !== "user" && actor.kind !== "token") return [];
+  if (actor.kind === "token" && !tokenHasScope(actor, "albums:write")) return [];
+  if (hasAdminView(actor) && (actor.kind === "user" || actor.albumIds === null)) return "all";
+  if (hasAdminView(actor) && actor.kind === "token" && actor.albumIds !== null) {
+    // An admin's token limited to some albums manages exactly those subtrees.
+    if (actor.albumIds.length === 0) return [];
+    const limited = await db
+      .selectFrom("album_closure as c")
+      .select("c.descendant_id as id")
+      .distinct()
+      .where("c.ancestor_id", "in", [...actor.albumIds])
+      .where(albumViewable(actor, sql.ref("c.descendant_id")))
+      .execute();
+    return limited.map((r) => r.id);
+  }
+  const userId = actor.userId;
+  const rows = await db
+    .selectFrom("album_grants as g")
+    .innerJoin("album_closure as c", "c.ancestor_id", "g.album_id")
+    .select("c.descendant_id as id")
+    .distinct()
+    .where("g.role", "=", "manager")
+    .where((eb) =>
+      eb.or([
+        eb("g.user_id", "=", userId),
+        eb(
+          "g.group_id",
+          "in",
+          eb.selectFrom("group_members as gm").select("gm.group_id").where("gm.user_id", "=", userId),
+        ),
+      ]),
+    )
+    .where(albumViewable(actor, sql.ref("c.descendant_id")))
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -6,6 +6,10 @@ import { libraryMigration } from "./migrations/0003-library.js";
 import { derivativesMigration } from "./migrations/0004-derivatives.js";
 import { scaleMigration } from "./migrations/0005-scale.js";
 import { pluginsMigration } from "./migrations/0006-plugins.js";
+import { apiGuaranteesMigration } from "./migrations/0007-api-guarantees.js";
+import { eventsWebhooksMigration } from "./migrations/0008-events-webhooks.js";
+import { uploadsMigration } from "./migrations/0009-uploads.js";
+import { tagOrderMigration } from "./migrations/0010-tag-order.js";
 
 /**
  * The shared schema's migrations, in order (names sort in application order). Written once for every engine;
@@ -19,6 +23,10 @@ export function coreMigrations(kind: DatabaseKind): Record<string, Migration> {
     "0004_derivatives": derivativesMigration(kind),
     "0005_scale": scaleMigration(kind),
     "0006_plugins": pluginsMigration(kind),
+    "0007_api_guarantees": apiGuaranteesMigration(kind),
+    "0008_events_webhooks": eventsWebhooksMigration(kind),
+    "0009_uploads": uploadsMigration(kind),
+    "0010_tag_order": tagOrderMigration(kind),
   };
 }
 

@@ -157,6 +157,13 @@ export interface PhotoTagsTable {
   photo_id: string;
   tag_id: string;
   added_at: Timestamp;
+  /**
+   * Copy of the photo's `added_at` (0010), written by a database trigger on insert and when the photo's dates
+   * change: never set it by hand. Orders a tag's photos through `photo_tags_added_idx`.
+   */
+  photo_added_at: Generated<Timestamp>;
+  /** Copy of the photo's `coalesce(taken_at, -1)` (0010), kept by triggers like {@link photo_added_at}. */
+  photo_taken_key: Generated<number>;
 }
 
 /** `photo_search` (0003): one text body per photo (SQLite FTS5 table, or PostgreSQL table with a tsvector). */
@@ -280,6 +287,33 @@ export interface LeasesTable {
   created_at: Timestamp;
 }
 
+/** `uploads` (0009): one resumable (tus) upload. `metadata` is JSON; timestamps and sizes are numbers. */
+export interface UploadsTable {
+  id: string;
+  owner_id: string;
+  actor_kind: string;
+  byte_length: number;
+  byte_offset: number;
+  metadata: string;
+  state: "open" | "completing" | "done" | "failed";
+  lock_id: string | null;
+  locked_until: number | null;
+  photo_id: string | null;
+  duplicate: number;
+  error_code: string | null;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** `upload_chunks` (0009): the stored pieces of an upload, by first byte. */
+export interface UploadChunksTable {
+  upload_id: string;
+  start: number;
+  size: number;
+  storage_key: string;
+}
+
 /** The shared schema, as Kysely sees it. */
 export interface DB {
   users: UsersTable;
@@ -291,6 +325,8 @@ export interface DB {
   derivatives: DerivativesTable;
   jobs: JobsTable;
   leases: LeasesTable;
+  uploads: UploadsTable;
+  upload_chunks: UploadChunksTable;
   settings: SettingsTable;
   tags: TagsTable;
   photo_tags: PhotoTagsTable;
@@ -306,6 +342,64 @@ export interface DB {
   password_resets: PasswordResetsTable;
   activity_log: ActivityLogTable;
   plugins: PluginsTable;
+  events: EventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  rate_limits: RateLimitsTable;
+}
+
+/** `events` (0008): the outbox of domain changes; `position` is given in commit order by the sequencer. */
+export interface EventsTable {
+  id: string;
+  position: number | null;
+  type: string;
+  occurred_at: Timestamp;
+  actor_kind: string;
+  actor_user_id: string | null;
+  subject_type: string;
+  subject_id: string;
+  photo_id: string | null;
+  album_id: string | null;
+  owner_user_id: string | null;
+  /** JSON object: ids and changed fields, never secrets. */
+  payload: string;
+}
+
+/** `webhooks` (0008): one subscription of one user. */
+export interface WebhooksTable {
+  id: string;
+  user_id: string;
+  url: string;
+  description: ColumnType<string, string | undefined, string>;
+  /** JSON array of types or `prefix.*` patterns; null for every type. */
+  event_types: string | null;
+  /** `v1:`-encrypted or `plain:` signing secret. */
+  secret: string;
+  enabled: ColumnType<number, number | undefined, number>;
+  disabled_reason: string | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** `webhook_deliveries` (0008): the delivery log. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string | null;
+  message_id: string;
+  event_type: string;
+  body: string;
+  status: "pending" | "delivered" | "failed" | "cancelled";
+  attempts: ColumnType<number, number | undefined, number>;
+  response_status: number | null;
+  response_body: string | null;
+  duration_ms: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  delivered_at: Timestamp | null;
 }
 
 /** Lifecycle state of each plugin a gallery has seen (migration 0006). */
@@ -319,6 +413,34 @@ export interface PluginsTable {
   settings: string | null;
   installed_at: number | null;
   updated_at: number;
+}
+
+/** `idempotency_keys` (0007): the stored outcome of a creating request, per principal and key, for 24 h. */
+export interface IdempotencyKeysTable {
+  /** Who sent it: `user:<id>`, `token:<id>`, `share:<id>` or `ip:<address>`. */
+  principal: string;
+  /** The client's `Idempotency-Key`. */
+  key: string;
+  /** `running` while the first request works, `done` once its response is stored. */
+  state: string;
+  /** SHA-256 over method, path and body bytes; null while running. */
+  fingerprint: string | null;
+  status: number | null;
+  /** Stored response headers as a JSON object. */
+  headers: string | null;
+  body: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  /** A running claim older than this belongs to a dead process and may be taken over. */
+  locked_until: Timestamp;
+}
+
+/** `rate_limits` (0007): one fixed-window counter per (class, principal), shared by every process. */
+export interface RateLimitsTable {
+  key: string;
+  window_start: Timestamp;
+  hits: number;
+  expires_at: Timestamp;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -5,6 +5,7 @@ import type { DB } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
 import type { Page, PageInput } from "../types.js";
+import { type EventInput, recordEvent } from "./events.js";
 
 /** Security-relevant actions recorded in the activity log. */
 export type ActivityAction =
@@ -31,7 +32,8 @@ export type ActivityAction =
   | "token.revoke"
   | "share.create"
   | "share.update"
-  | "share.revoke";
+  | "share.revoke"
+  | "settings.update";
 
 /** One entry of the activity log. */
 export interface ActivityEntry {
@@ -61,8 +63,12 @@ export interface ActivityRecord {
 
 /** The activity log of security-relevant actions (admins read it). */
 export interface ActivityService {
-  /** Append an entry (internal; services call it). */
-  record(actor: Actor, entry: ActivityRecord): Promise<void>;
+  /**
+   * Append an entry (internal; services call it). Entries that are also domain changes (users, groups, grants,
+   * share links) record their event in the outbox too, through the same `executor`: pass the transaction of
+   * the change so the entry and the event commit (or roll back) with it.
+   */
+  record(actor: Actor, entry: ActivityRecord, executor?: Kysely<DB>): Promise<void>;
   /** Newest first; admins only. */
   list(
     actor: Actor,
@@ -76,8 +82,10 @@ export interface ActivityService {
 export function createActivityService(deps: { db: Kysely<DB>; retentionMs: number }): ActivityService {
   const { db, retentionMs } = deps;
   return {
-    async record(actor, entry) {
-      await db
+    async record(actor, entry, executor = db) {
+      const event = domainEvent(entry);
+      if (event) await recordEvent(executor, actor, event);
+      await executor
         .insertInto("activity_log")
         .values({
           id: newId(),
@@ -135,4 +143,59 @@ export function createActivityService(deps: { db: Kysely<DB>; retentionMs: numbe
       return Number(result.numDeletedRows);
     },
   };
+}
+
+/**
+ * The domain event an activity entry stands for, if any. The activity log (security audit for admins: logins,
+ * failures, IPs, kept for a retention period) and the events outbox (domain changes for feeds and webhooks,
+ * filtered by visibility) have different audiences, so they are different tables; they share the write point.
+ */
+function domainEvent(entry: ActivityRecord): EventInput | undefined {
+  const id = entry.subjectId ?? "";
+  const data = entry.data ?? {};
+  switch (entry.action) {
+    case "user.create":
+    case "user.register":
+      return { type: "user.created", subjectType: "user", subjectId: id, data };
+    case "user.update":
+      return { type: "user.updated", subjectType: "user", subjectId: id, data };
+    case "user.password_change":
+      return { type: "user.updated", subjectType: "user", subjectId: id, data: { fields: ["password"] } };
+    case "user.delete":
+      return { type: "user.deleted", subjectType: "user", subjectId: id, data };
+    case "group.create":
+      return { type: "group.created", subjectType: "group", subjectId: id, data };
+    case "group.update":
+    case "group.members_add":
+    case "group.members_remove":
+      return {
+        type: "group.updated",
+        subjectType: "group",
+        subjectId: id,
+        data: { change: entry.action.slice("group.".length), ...data },
+      };
+    case "group.delete":
+      return { type: "group.deleted", subjectType: "group", subjectId: id, data };
+    case "grant.create":
+    case "grant.revoke":
+      return {
+        type:
+          entry.action === "grant.revoke"
+            ? "grant.revoked"
+            : data.previousRole !== undefined
+              ? "grant.updated"
+              : "grant.created",
+        subjectType: "grant",
+        subjectId: typeof data.grantId === "string" ? data.grantId : id,
+        data: { albumId: id, ...data },
+      };
+    case "share.create":
+      return { type: "share.created", subjectType: "share", subjectId: id, data };
+    case "share.update":
+      return { type: "share.updated", subjectType: "share", subjectId: id, data };
+    case "share.revoke":
+      return { type: "share.revoked", subjectType: "share", subjectId: id, data };
+    default:
+      return undefined;
+  }
 }

@@ -9,6 +9,7 @@ import type { HookBus } from "../hooks.js";
 import { newId } from "../ids.js";
 import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
 import type { Album, AlbumVisibility, Page, PageInput, PhotoOrder } from "../types.js";
+import { recordEvent } from "./events.js";
 import { slugify, toAlbum, toPhoto } from "./mappers.js";
 import { type PurgeDeps, purgePhotos } from "./photo-purge.js";
 import { createSearchIndex } from "./search-index.js";
@@ -270,6 +271,18 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
             )
             .execute();
         }
+        await recordEvent(trx, actor, {
+          type: "album.created",
+          subjectType: "album",
+          subjectId: id,
+          albumId: id,
+          ownerUserId: actorUserId(actor) ?? null,
+          data: {
+            parentId: fields.parentId,
+            name: fields.name,
+            visibility: fields.visibility,
+          },
+        });
       });
       const album = await get(actor, id);
       await hooks.after("album:create:after", { actor, album });
@@ -428,6 +441,33 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
           .set({ ...patch, updated_at: Date.now() })
           .where("id", "=", id)
           .execute();
+        if (moving) {
+          await recordEvent(trx, actor, {
+            type: "album.moved",
+            subjectType: "album",
+            subjectId: id,
+            albumId: id,
+            data: { parentId: newParent },
+          });
+        }
+        const changed = Object.keys(patch).filter((k) => k !== "slug");
+        if (changed.length > 0) {
+          await recordEvent(trx, actor, {
+            type: "album.updated",
+            subjectType: "album",
+            subjectId: id,
+            albumId: id,
+            data: {
+              changed: changed.map((k) =>
+                k === "photo_order" ? "photoOrder" : k === "cover_photo_id" ? "coverPhotoId" : k,
+              ),
+              ...(patch.name !== undefined ? { name: patch.name } : {}),
+              ...(patch.description !== undefined ? { description: patch.description } : {}),
+              ...(patch.visibility !== undefined ? { visibility: patch.visibility } : {}),
+              ...(patch.photo_order !== undefined ? { photoOrder: patch.photo_order } : {}),
+            },
+          });
+        }
       });
       if (renamed) await index.reindex(await photoIdsDirect(db, id));
       const album = await get(actor, id);
@@ -514,10 +554,20 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
         // Deepest first, so no row ever points at a deleted parent (works with or without cascades).
         const ordered = await trx
           .selectFrom("album_closure")
-          .select(["descendant_id", "depth"])
-          .where("ancestor_id", "=", id)
-          .orderBy("depth", "desc")
+          .innerJoin("albums", "albums.id", "album_closure.descendant_id")
+          .select(["album_closure.descendant_id", "album_closure.depth", "albums.owner_id"])
+          .where("album_closure.ancestor_id", "=", id)
+          .orderBy("album_closure.depth", "desc")
           .execute();
+        for (const row of ordered) {
+          await recordEvent(trx, actor, {
+            type: "album.deleted",
+            subjectType: "album",
+            subjectId: row.descendant_id,
+            ownerUserId: row.owner_id,
+            data: { albumId: row.descendant_id, orphans: options.orphans },
+          });
+        }
         for (const row of ordered) {
           await trx.deleteFrom("album_photos").where("album_id", "=", row.descendant_id).execute();
           await trx
@@ -531,7 +581,7 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
       });
       let deletedPhotoIds: string[] = [];
       if (options.orphans === "delete" && orphans.length > 0) {
-        await purgePhotos(deps.purge, orphans);
+        await purgePhotos(deps.purge, orphans, actor);
         deletedPhotoIds = orphans;
       }
       const survivors = photoIds.filter((p) => !deletedPhotoIds.includes(p));

@@ -10,6 +10,7 @@ import type { Logger } from "../logger.js";
 import { errorFields } from "../logger.js";
 import type { ActivityService } from "./activity.js";
 import { hashSecret, randomSecret, secretMatches, splitToken } from "./secrets.js";
+import type { SettingsService } from "./settings.js";
 import { normaliseUsername, toUser, type User, userInfo, validatePassword } from "./users.js";
 
 /** Hash a password with argon2id (the library's default algorithm). */
@@ -151,6 +152,8 @@ export function createAuthService(deps: {
   hooks?: HookBus | undefined;
   logger?: Logger | undefined;
   identity?: IdentityOptions | undefined;
+  /** Run-time settings (registration mode, login-only) that override `identity`. */
+  settings?: Pick<SettingsService, "get" | "snapshot"> | undefined;
 }): AuthService {
   const { db, ttlMs, activity } = deps;
   const identity = deps.identity ?? {};
@@ -337,10 +340,14 @@ export function createAuthService(deps: {
 
     openSession,
 
-    loginOnly: identity.loginOnly === true,
+    get loginOnly() {
+      return deps.settings ? deps.settings.snapshot().loginOnly : identity.loginOnly === true;
+    },
 
     async register(input, client = {}) {
-      const mode = identity.registration ?? "off";
+      const mode = deps.settings
+        ? (await deps.settings.get()).registration
+        : (identity.registration ?? "off");
       if (mode === "off") throw new GalleryError("REGISTRATION_CLOSED");
       const username = normaliseUsername(input.username);
       validatePassword(input.password);
@@ -383,6 +390,17 @@ export function createAuthService(deps: {
               .insertInto("group_members")
               .values(defaults.map((g) => ({ group_id: g.id, user_id: row.id, added_at: now })))
               .execute();
+          await activity.record(
+            toUserActor(row),
+            {
+              action: "user.register",
+              subjectType: "user",
+              subjectId: row.id,
+              ip: client.ip,
+              data: { status: row.status },
+            },
+            trx,
+          );
         });
       } catch (error) {
         const taken = await db
@@ -397,13 +415,6 @@ export function createAuthService(deps: {
           });
         throw error;
       }
-      await activity.record(toUserActor(row), {
-        action: "user.register",
-        subjectType: "user",
-        subjectId: row.id,
-        ip: client.ip,
-        data: { status: row.status },
-      });
       await deps.hooks?.after("user:create:after", { actor: { kind: "guest" }, user: userInfo(row) });
       const session = row.status === "active" ? await openSession(row.id, client) : null;
       return { user: toUser(row), session };

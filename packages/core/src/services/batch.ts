@@ -16,6 +16,8 @@ export interface BatchPhotosInput {
   addTags?: readonly string[] | undefined;
   /** Tag ids to remove. */
   removeTagIds?: readonly string[] | undefined;
+  /** Tag names to remove (compared case-insensitively; unknown names are ignored). */
+  removeTags?: readonly string[] | undefined;
   /** Album to copy the photos into. */
   addToAlbumId?: string | undefined;
   /** Move the photos from one album to another. */
@@ -30,6 +32,12 @@ export interface BatchPhotosInput {
   regenerateDerivatives?: boolean | undefined;
   /** Delete the photos with their files. */
   delete?: boolean | undefined;
+  /**
+   * Check every photo first and leave out the ones the actor may not edit (listed in `refused` with the error
+   * code) instead of failing the whole batch. Album checks (may the actor add to or take out of the album)
+   * still apply to the whole batch. @default false
+   */
+  skipRefused?: boolean | undefined;
 }
 
 /** What a batch did. */
@@ -40,6 +48,8 @@ export interface BatchPhotosResult {
   applied: string[];
   /** Photos deleted (when `delete`). */
   deleted: number;
+  /** Photos left out because the actor may not edit them (only with `skipRefused`), with the error code. */
+  refused: { photoId: string; code: string }[];
 }
 
 /** Batch operations on sets of photos; the same permission checks as the single-photo methods. */
@@ -61,16 +71,32 @@ export interface BatchServiceDeps {
 export function createBatchService(deps: BatchServiceDeps): BatchService {
   return {
     async photos(actor, input) {
-      const photoIds = [...new Set(input.photoIds)];
-      if (photoIds.length === 0 || photoIds.length > 1000) {
+      const requested = [...new Set(input.photoIds)];
+      if (requested.length === 0 || requested.length > 1000) {
         throw new GalleryError("VALIDATION_FAILED", {
           errors: [{ path: "photoIds", message: "1–1000 ids" }],
         });
       }
       const applied: string[] = [];
+      const refused: { photoId: string; code: string }[] = [];
+      let photoIds = requested;
+      if (input.skipRefused) {
+        // Each photo is checked on its own; the ones the actor may not edit (or see) are reported, not fatal.
+        photoIds = [];
+        for (const id of requested) {
+          try {
+            await assertCanEditPhoto(deps.db, actor, id);
+            photoIds.push(id);
+          } catch (error) {
+            if (!(error instanceof GalleryError) || error.code === "INSUFFICIENT_SCOPE") throw error;
+            refused.push({ photoId: id, code: error.code });
+          }
+        }
+        if (photoIds.length === 0) return { photoIds, applied, deleted: 0, refused };
+      }
       if (input.delete) {
         const others = Object.entries(input).filter(
-          ([k, v]) => v !== undefined && k !== "photoIds" && k !== "delete",
+          ([k, v]) => v !== undefined && k !== "photoIds" && k !== "delete" && k !== "skipRefused",
         );
         if (others.length > 0) {
           throw new GalleryError("VALIDATION_FAILED", {
@@ -78,7 +104,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
           });
         }
         const deleted = await deps.photos.delete(actor, photoIds);
-        return { photoIds, applied: ["delete"], deleted };
+        return { photoIds, applied: ["delete"], deleted, refused };
       }
       // Check every photo is visible and editable before changing anything.
       const visible = await deps.photos.getMany(actor, photoIds);
@@ -99,8 +125,24 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         await deps.tags.tagPhotos(actor, { photoIds, names: input.addTags });
         applied.push("addTags");
       }
-      if (input.removeTagIds && input.removeTagIds.length > 0) {
-        await deps.tags.untagPhotos(actor, { photoIds, tagIds: input.removeTagIds });
+      const removeTagIds = [...(input.removeTagIds ?? [])];
+      if (input.removeTags && input.removeTags.length > 0) {
+        if (input.removeTags.length > 100)
+          throw new GalleryError("VALIDATION_FAILED", {
+            errors: [{ path: "removeTags", message: "1–100 names" }],
+          });
+        const keys = [
+          ...new Set(
+            input.removeTags.map((n) =>
+              n.replace(/\s+/g, " ").trim().normalize("NFKC").toLocaleLowerCase("en"),
+            ),
+          ),
+        ];
+        const rows = await deps.db.selectFrom("tags").select("id").where("name_key", "in", keys).execute();
+        removeTagIds.push(...rows.map((r) => r.id));
+      }
+      if (removeTagIds.length > 0 || (input.removeTags && input.removeTags.length > 0)) {
+        if (removeTagIds.length > 0) await deps.tags.untagPhotos(actor, { photoIds, tagIds: removeTagIds });
         applied.push("removeTags");
       }
       if (input.addToAlbumId !== undefined) {
@@ -122,7 +164,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         }
         applied.push("regenerateDerivatives");
       }
-      return { photoIds, applied, deleted: 0 };
+      return { photoIds, applied, deleted: 0, refused };
     },
   };
 }

@@ -1,4 +1,6 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { managedAlbumIds } from "../access/permissions.js";
+import { photoColumns, photoVisible } from "../access/visibility.js";
 import { type Actor, isAdminActor } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
@@ -34,17 +36,21 @@ export interface AlbumTreeEntry {
   slug: string;
   visibility: AlbumVisibility;
   rank: number;
-  /** Photos directly in the album (all of them: the tree is for admins). */
+  /** Photos directly in the album (all of them for admins; for a manager, those the manager may see). */
   photoCount: number;
   /** Nesting depth, 0 for root albums. */
   depth: number;
 }
 
-/** Read-only figures for the admin pages. Admins only: anyone else gets `FORBIDDEN`. */
+/** Read-only figures for the admin pages. Admins only (the album tree also answers managers): anyone else gets `FORBIDDEN`. */
 export interface DashboardService {
   /** Counts, storage used and job states, each from one aggregate query. */
   summary(actor: Actor): Promise<GallerySummary>;
-  /** Every album in tree order (parents before children, siblings by rank), from one query. */
+  /**
+   * Every album in tree order (parents before children, siblings by rank), from one query. A user holding
+   * `manager` grants gets the subtrees it manages (depth counted from the top of each managed subtree, whose
+   * `parentId` it may not manage); anyone managing nothing gets `FORBIDDEN`.
+   */
   albumTree(actor: Actor): Promise<AlbumTreeEntry[]>;
 }
 
@@ -107,48 +113,90 @@ export function createDashboardService(deps: DashboardServiceDeps): DashboardSer
     },
 
     async albumTree(actor) {
-      assertAdmin(actor);
-      const rows = await db
-        .selectFrom("albums as a")
-        .leftJoin("album_photos as ap", "ap.album_id", "a.id")
-        .select((eb) => [
-          "a.id",
-          "a.parent_id",
-          "a.name",
-          "a.slug",
-          "a.visibility",
-          "a.rank",
-          eb.fn.count("ap.photo_id").as("photo_count"),
-        ])
-        .groupBy(["a.id", "a.parent_id", "a.name", "a.slug", "a.visibility", "a.rank"])
-        .execute();
-      const children = new Map<string | null, typeof rows>();
-      for (const row of rows) {
-        const list = children.get(row.parent_id) ?? [];
-        list.push(row);
-        children.set(row.parent_id, list);
-      }
-      const out: AlbumTreeEntry[] = [];
-      const walk = (parentId: string | null, depth: number) => {
-        const list = (children.get(parentId) ?? []).sort(
-          (a, b) => a.rank - b.rank || a.id.localeCompare(b.id),
+      const managed = isAdminActor(actor) ? "all" : await managedAlbumIds(db, actor);
+      if (managed !== "all" && managed.length === 0)
+        throw new GalleryError("FORBIDDEN", { detail: "You manage no album." });
+      const rows =
+        managed === "all"
+          ? await db
+              .selectFrom("albums as a")
+              .leftJoin("album_photos as ap", "ap.album_id", "a.id")
+              .select((eb) => [
+                "a.id",
+                "a.parent_id",
+                "a.name",
+                "a.slug",
+                "a.visibility",
+                "a.rank",
+                eb.fn.count("ap.photo_id").as("photo_count"),
+              ])
+              .groupBy(["a.id", "a.parent_id", "a.name", "a.slug", "a.visibility", "a.rank"])
+              .execute()
+          : await db
+              .selectFrom("albums as a")
+              .select([
+                "a.id",
+                "a.parent_id",
+                "a.name",
+                "a.slug",
+                "a.visibility",
+                "a.rank",
+                // A manager's counts never include photos it may not see.
+                sql<number>`(select count(*) from album_photos ap inner join photos p on p.id = ap.photo_id
+                  where ap.album_id = a.id and ${photoVisible(actor, photoColumns("p"))})`.as("photo_count"),
+              ])
+              .where("a.id", "in", managed)
+              .execute();
+      if (managed !== "all") {
+        // The top of each managed subtree hangs from the root of the walk.
+        const inSet = new Set(managed);
+        for (const row of rows) if (row.parent_id !== null && !inSet.has(row.parent_id)) row.parent_id = null;
+        const real = new Map(
+          (
+            await db.selectFrom("albums").select(["id", "parent_id"]).where("id", "in", managed).execute()
+          ).map((r) => [r.id, r.parent_id]),
         );
-        for (const row of list) {
-          out.push({
-            id: row.id,
-            parentId: row.parent_id,
-            name: row.name,
-            slug: row.slug,
-            visibility: row.visibility,
-            rank: row.rank,
-            photoCount: num(row.photo_count),
-            depth,
-          });
-          walk(row.id, depth + 1);
-        }
-      };
-      walk(null, 0);
-      return out;
+        return walkTree(rows).map((entry) => ({ ...entry, parentId: real.get(entry.id) ?? null }));
+      }
+      return walkTree(rows);
     },
   };
+}
+
+function walkTree(
+  rows: {
+    id: string;
+    parent_id: string | null;
+    name: string;
+    slug: string;
+    visibility: AlbumVisibility;
+    rank: number;
+    photo_count: unknown;
+  }[],
+): AlbumTreeEntry[] {
+  const children = new Map<string | null, typeof rows>();
+  for (const row of rows) {
+    const list = children.get(row.parent_id) ?? [];
+    list.push(row);
+    children.set(row.parent_id, list);
+  }
+  const out: AlbumTreeEntry[] = [];
+  const walk = (parentId: string | null, depth: number) => {
+    const list = (children.get(parentId) ?? []).sort((a, b) => a.rank - b.rank || a.id.localeCompare(b.id));
+    for (const row of list) {
+      out.push({
+        id: row.id,
+        parentId: row.parent_id,
+        name: row.name,
+        slug: row.slug,
+        visibility: row.visibility,
+        rank: row.rank,
+        photoCount: num(row.photo_count),
+        depth,
+      });
+      walk(row.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
 }

@@ -1,5 +1,12 @@
 import type { Kysely } from "kysely";
-import { accessAtLeast, albumAccess, assertCanManageAlbum, type GrantRole } from "../access/permissions.js";
+import {
+  accessAtLeast,
+  albumAccess,
+  assertCanEditPhoto,
+  assertCanManageAlbum,
+  type GrantRole,
+  managedAlbumIds,
+} from "../access/permissions.js";
 import type { Actor } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
@@ -19,11 +26,21 @@ export interface AlbumGrant {
   createdAt: number;
 }
 
-/** Input of {@link AccessService.grant}: a user or a group, and a role. */
+/** Input of {@link AccessService.grant}: a user or a group (by id, or by username / group name), and a role. */
 export interface GrantInput {
   userId?: string | undefined;
   groupId?: string | undefined;
+  /** The user by username, instead of `userId` (how the admin pages name a grantee). */
+  username?: string | undefined;
+  /** The group by name, instead of `groupId`. */
+  groupName?: string | undefined;
   role: GrantRole;
+}
+
+/** A grant with the name of its user or group, as the album manager lists it. */
+export interface NamedAlbumGrant extends AlbumGrant {
+  /** The user's username or the group's name. */
+  subjectName: string;
 }
 
 /**
@@ -38,6 +55,18 @@ export interface AccessService {
   grant(actor: Actor, albumId: string, input: GrantInput): Promise<AlbumGrant>;
   /** Revoke a grant of the album. */
   revoke(actor: Actor, albumId: string, grantId: string): Promise<void>;
+  /** {@link AccessService.listAlbumGrants} with each grantee's username or group name (managers of the album). */
+  listNamedAlbumGrants(actor: Actor, albumId: string): Promise<NamedAlbumGrant[]>;
+  /**
+   * The albums the actor may manage: `"all"` for admins, else the albums under its `manager` grants with their
+   * sub-albums (empty for everyone else). The admin pages use it to decide who may open them.
+   */
+  managedAlbums(actor: Actor): Promise<"all" | string[]>;
+  /**
+   * Whether the actor may edit or delete the photo (admins, its uploader, a manager of an album holding it):
+   * the rule every photo write applies, asked without writing. False also when the actor cannot see it.
+   */
+  canEditPhoto(actor: Actor, photoId: string): Promise<boolean>;
 }
 
 const ROLES: readonly GrantRole[] = ["viewer", "contributor", "manager"];
@@ -64,7 +93,65 @@ export function createAccessService(deps: {
     createdAt: Number(r.created_at),
   });
 
+  /** Turn a username or group name into its id (unknown names answer `NOT_FOUND`, as unknown ids do). */
+  async function resolveNames(input: GrantInput): Promise<GrantInput> {
+    const { username, groupName, ...rest } = input;
+    if (username === undefined && groupName === undefined) return rest;
+    if ([username, groupName, input.userId, input.groupId].filter((v) => v !== undefined).length !== 1)
+      throw new GalleryError("VALIDATION_FAILED", {
+        errors: [{ path: "userId", message: "exactly one of userId, groupId, username and groupName" }],
+      });
+    if (username !== undefined) {
+      const row = await db
+        .selectFrom("users")
+        .select("id")
+        .where("username", "=", String(username).trim().toLowerCase())
+        .executeTakeFirst();
+      if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such user." });
+      return { ...rest, userId: row.id };
+    }
+    const row = await db
+      .selectFrom("groups")
+      .select("id")
+      .where("name", "=", String(groupName).trim())
+      .executeTakeFirst();
+    if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such group." });
+    return { ...rest, groupId: row.id };
+  }
+
   return {
+    async managedAlbums(actor) {
+      return managedAlbumIds(db, actor);
+    },
+
+    async canEditPhoto(actor, photoId) {
+      try {
+        await assertCanEditPhoto(db, actor, photoId);
+        return true;
+      } catch (error) {
+        if (error instanceof GalleryError && error.code !== "INTERNAL") return false;
+        throw error;
+      }
+    },
+
+    async listNamedAlbumGrants(actor, albumId) {
+      await assertCanManageAlbum(db, actor, albumId);
+      const rows = await db
+        .selectFrom("album_grants as g")
+        .leftJoin("users as u", "u.id", "g.user_id")
+        .leftJoin("groups as gr", "gr.id", "g.group_id")
+        .selectAll("g")
+        .select(["u.username", "gr.name as group_name"])
+        .where("g.album_id", "=", albumId)
+        .orderBy("g.created_at")
+        .orderBy("g.id")
+        .execute();
+      return rows.map((r) => ({
+        ...toGrant(r),
+        subjectName: r.username ?? r.group_name ?? "",
+      }));
+    },
+
     async listAlbumGrants(actor, albumId) {
       await assertCanManageAlbum(db, actor, albumId);
       const rows = await db
@@ -77,9 +164,10 @@ export function createAccessService(deps: {
       return rows.map(toGrant);
     },
 
-    async grant(actor, albumId, input) {
+    async grant(actor, albumId, rawInput) {
       await assertCanManageAlbum(db, actor, albumId);
-      checkRole(input.role);
+      checkRole(rawInput.role);
+      const input = await resolveNames(rawInput);
       const hasUser = typeof input.userId === "string";
       const hasGroup = typeof input.groupId === "string";
       if (hasUser === hasGroup)
@@ -124,8 +212,28 @@ export function createAccessService(deps: {
       if (!accessAtLeast(await albumAccess(db, actor, albumId), role))
         throw new GalleryError("FORBIDDEN", { detail: "You may not grant a role stronger than yours." });
       let row: DB["album_grants"];
+      const write = async (trx: Kysely<DB>) => {
+        if (existing)
+          await trx.updateTable("album_grants").set({ role }).where("id", "=", existing.id).execute();
+        else await trx.insertInto("album_grants").values(row).execute();
+        await activity.record(
+          actor,
+          {
+            action: "grant.create",
+            subjectType: "album",
+            subjectId: albumId,
+            data: {
+              grantId: row.id,
+              userId: row.user_id,
+              groupId: row.group_id,
+              role: row.role,
+              ...(existing ? { previousRole: existing.role } : {}),
+            },
+          },
+          trx,
+        );
+      };
       if (existing) {
-        await db.updateTable("album_grants").set({ role }).where("id", "=", existing.id).execute();
         row = { ...existing, role };
       } else {
         row = {
@@ -137,14 +245,8 @@ export function createAccessService(deps: {
           granted_by: actor.kind === "user" || actor.kind === "token" ? actor.userId : null,
           created_at: now,
         };
-        await db.insertInto("album_grants").values(row).execute();
       }
-      await activity.record(actor, {
-        action: "grant.create",
-        subjectType: "album",
-        subjectId: albumId,
-        data: { grantId: row.id, userId: row.user_id, groupId: row.group_id, role: row.role },
-      });
+      await db.transaction().execute(write);
       if (previous) await hooks.after("grant:update:after", { actor, previous, current: grantInfo(row) });
       else await hooks.after("grant:create:after", { actor, grant: grantInfo(row) });
       return toGrant(row);
@@ -162,12 +264,18 @@ export function createAccessService(deps: {
       if (!accessAtLeast(await albumAccess(db, actor, albumId), row.role))
         throw new GalleryError("FORBIDDEN", { detail: "You may not revoke a role stronger than yours." });
       await hooks.before("grant:delete:before", { actor, target: grantInfo(row) });
-      await db.deleteFrom("album_grants").where("id", "=", grantId).execute();
-      await activity.record(actor, {
-        action: "grant.revoke",
-        subjectType: "album",
-        subjectId: albumId,
-        data: { grantId, userId: row.user_id, groupId: row.group_id, role: row.role },
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("album_grants").where("id", "=", grantId).execute();
+        await activity.record(
+          actor,
+          {
+            action: "grant.revoke",
+            subjectType: "album",
+            subjectId: albumId,
+            data: { grantId, userId: row.user_id, groupId: row.group_id, role: row.role },
+          },
+          trx,
+        );
       });
       await hooks.after("grant:delete:after", { actor, deleted: grantInfo(row) });
     },

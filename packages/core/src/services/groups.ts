@@ -156,17 +156,18 @@ export function createGroupService(deps: {
       const now = Date.now();
       const id = newId();
       await unique(() =>
-        db
-          .insertInto("groups")
-          .values({ id, name, is_default: input.isDefault ? 1 : 0, created_at: now, updated_at: now })
-          .execute(),
+        db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto("groups")
+            .values({ id, name, is_default: input.isDefault ? 1 : 0, created_at: now, updated_at: now })
+            .execute();
+          await activity.record(
+            actor,
+            { action: "group.create", subjectType: "group", subjectId: id, data: { name } },
+            trx,
+          );
+        }),
       );
-      await activity.record(actor, {
-        action: "group.create",
-        subjectType: "group",
-        subjectId: id,
-        data: { name },
-      });
       const group = await load(id);
       await hooks.after("group:create:after", { actor, group: info(group) });
       return group;
@@ -182,8 +183,12 @@ export function createGroupService(deps: {
       const patch: { name?: string; is_default?: number; updated_at: number } = { updated_at: Date.now() };
       if (hookPatch.name !== undefined) patch.name = validName(hookPatch.name);
       if (input.isDefault !== undefined) patch.is_default = input.isDefault ? 1 : 0;
-      await unique(() => db.updateTable("groups").set(patch).where("id", "=", id).execute());
-      await activity.record(actor, { action: "group.update", subjectType: "group", subjectId: id });
+      await unique(() =>
+        db.transaction().execute(async (trx) => {
+          await trx.updateTable("groups").set(patch).where("id", "=", id).execute();
+          await activity.record(actor, { action: "group.update", subjectType: "group", subjectId: id }, trx);
+        }),
+      );
       const group = await load(id);
       await hooks.after("group:update:after", { actor, previous: info(previous), current: info(group) });
       return group;
@@ -193,8 +198,10 @@ export function createGroupService(deps: {
       assertUserAdmin(actor);
       const target = info(await load(id));
       await hooks.before("group:delete:before", { actor, target });
-      await db.deleteFrom("groups").where("id", "=", id).execute();
-      await activity.record(actor, { action: "group.delete", subjectType: "group", subjectId: id });
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("groups").where("id", "=", id).execute();
+        await activity.record(actor, { action: "group.delete", subjectType: "group", subjectId: id }, trx);
+      });
       await hooks.after("group:delete:after", { actor, deleted: target });
     },
 
@@ -217,16 +224,17 @@ export function createGroupService(deps: {
       const known = await db.selectFrom("users").select("id").where("id", "in", ids).execute();
       if (known.length !== ids.length) throw new GalleryError("NOT_FOUND", { detail: "No such user." });
       const now = Date.now();
-      await db
-        .insertInto("group_members")
-        .values(ids.map((userId) => ({ group_id: id, user_id: userId, added_at: now })))
-        .onConflict((oc) => oc.columns(["group_id", "user_id"]).doNothing())
-        .execute();
-      await activity.record(actor, {
-        action: "group.members_add",
-        subjectType: "group",
-        subjectId: id,
-        data: { userIds: ids },
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("group_members")
+          .values(ids.map((userId) => ({ group_id: id, user_id: userId, added_at: now })))
+          .onConflict((oc) => oc.columns(["group_id", "user_id"]).doNothing())
+          .execute();
+        await activity.record(
+          actor,
+          { action: "group.members_add", subjectType: "group", subjectId: id, data: { userIds: ids } },
+          trx,
+        );
       });
       const group = await load(id);
       await hooks.after("group:update:after", { actor, previous: info(previous), current: info(group) });
@@ -237,12 +245,17 @@ export function createGroupService(deps: {
       assertUserAdmin(actor);
       const [previous, hookPatch] = await beforeUpdate(actor, id, { removeUserIds: validIds(userIds) });
       const ids = validIds(hookPatch.removeUserIds ?? []);
-      await db.deleteFrom("group_members").where("group_id", "=", id).where("user_id", "in", ids).execute();
-      await activity.record(actor, {
-        action: "group.members_remove",
-        subjectType: "group",
-        subjectId: id,
-        data: { userIds: ids },
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .deleteFrom("group_members")
+          .where("group_id", "=", id)
+          .where("user_id", "in", ids)
+          .execute();
+        await activity.record(
+          actor,
+          { action: "group.members_remove", subjectType: "group", subjectId: id, data: { userIds: ids } },
+          trx,
+        );
       });
       const group = await load(id);
       await hooks.after("group:update:after", { actor, previous: info(previous), current: info(group) });

@@ -1,10 +1,12 @@
 import type { Kysely } from "kysely";
+import type { Actor } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import type { Logger } from "../logger.js";
 import { errorFields } from "../logger.js";
 import type { DatabaseKind } from "../ports/database.js";
 import type { StorageAdapter } from "../ports/storage.js";
 import type { DerivativeService } from "./derivatives.js";
+import { recordEvent } from "./events.js";
 import { createSearchIndex } from "./search-index.js";
 
 /** What purging photos needs. @internal */
@@ -21,7 +23,12 @@ export interface PurgeDeps {
  * the original file and every derivative. A storage failure is logged with the key; the rows are gone either
  * way so nothing can point at a half-deleted file. Returns the number of photos deleted. @internal
  */
-export async function purgePhotos(deps: PurgeDeps, photoIds: readonly string[]): Promise<number> {
+export async function purgePhotos(
+  deps: PurgeDeps,
+  photoIds: readonly string[],
+  /** Who deletes: a `photo.deleted` event is recorded per photo, with the deletion. */
+  actor?: Actor,
+): Promise<number> {
   const { db } = deps;
   const unique = [...new Set(photoIds)];
   if (unique.length === 0) return 0;
@@ -30,18 +37,30 @@ export async function purgePhotos(deps: PurgeDeps, photoIds: readonly string[]):
     const ids = unique.slice(i, i + 500);
     const rows = await db
       .selectFrom("photos")
-      .select(["id", "sha256", "storage_key"])
+      .select(["id", "sha256", "storage_key", "uploader_id"])
       .where("id", "in", ids)
       .execute();
     if (rows.length === 0) continue;
-    await db
-      .deleteFrom("photos")
-      .where(
-        "id",
-        "in",
-        rows.map((r) => r.id),
-      )
-      .execute();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom("photos")
+        .where(
+          "id",
+          "in",
+          rows.map((r) => r.id),
+        )
+        .execute();
+      if (actor === undefined) return;
+      for (const row of rows) {
+        await recordEvent(trx, actor, {
+          type: "photo.deleted",
+          subjectType: "photo",
+          subjectId: row.id,
+          ownerUserId: row.uploader_id,
+          data: { photoId: row.id, sha256: row.sha256 },
+        });
+      }
+    });
     await createSearchIndex(db, deps.kind).unindex(rows.map((r) => r.id));
     deleted += rows.length;
     for (const row of rows) await releaseContent(deps, row.sha256, row.storage_key);

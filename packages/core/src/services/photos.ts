@@ -27,6 +27,7 @@ import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
 import type { DatabaseAdapter } from "../ports/database.js";
 import type { StorageAdapter } from "../ports/storage.js";
 import type { Page, PageInput, Photo, PhotoMetadata, PhotoOrder } from "../types.js";
+import { recordEvent } from "./events.js";
 import { toPhoto } from "./mappers.js";
 import { type PurgeDeps, purgePhotos, releaseContent } from "./photo-purge.js";
 import { createSearchIndex } from "./search-index.js";
@@ -84,9 +85,6 @@ export interface ListPhotosInput extends PageInput {
   /** Only these photos (how plugin search keys restrict a search, see `search:query:before`); at most 10,000. */
   ids?: readonly string[] | undefined;
 }
-
-/** Tags with at most this many photos are listed from the tag's index, larger ones by walking photos in order. */
-const TAG_DRIVE_LIMIT = 1000;
 
 /** Split a user query into safe search words (letters and digits only; at most 16). */
 export function searchWords(text: string): string[] {
@@ -271,6 +269,23 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
     return toPhoto(row);
   }
 
+  /** Record that a photo left an album (in the transaction of the change). */
+  async function removedEvent(
+    trx: Kysely<DB>,
+    actor: Actor,
+    albumId: string,
+    photoId: string,
+  ): Promise<void> {
+    await recordEvent(trx, actor, {
+      type: "album.photos.removed",
+      subjectType: "album",
+      subjectId: albumId,
+      albumId,
+      photoId,
+      data: { albumId, photoId },
+    });
+  }
+
   async function requireAlbum(albumId: string): Promise<void> {
     const album = await db.selectFrom("albums").select("id").where("id", "=", albumId).executeTakeFirst();
     if (!album) throw new GalleryError("NOT_FOUND", { detail: "No such album." });
@@ -298,6 +313,8 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
     albumId: string,
     photoIds: readonly string[],
     position?: number,
+    /** When given, an `album.photos.added` event is recorded per photo linked (in `trx`). */
+    actor?: Actor,
   ): Promise<number> {
     const present = new Set(
       (
@@ -351,6 +368,18 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
             .map((photo_id, j) => ({ album_id: albumId, photo_id, rank: start + i + j, added_at: now })),
         )
         .execute();
+    }
+    if (actor) {
+      for (const photoId of fresh) {
+        await recordEvent(trx, actor, {
+          type: "album.photos.added",
+          subjectType: "album",
+          subjectId: albumId,
+          albumId,
+          photoId,
+          data: { albumId, photoId },
+        });
+      }
     }
     return fresh.length;
   }
@@ -433,7 +462,9 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
           if (duplicates === "refuse") {
             throw new GalleryError("DUPLICATE_PHOTO", { data: { photoId: existing.id } });
           }
-          await db.transaction().execute((trx) => linkIntoAlbum(trx, input.albumId, [existing.id]));
+          await db
+            .transaction()
+            .execute((trx) => linkIntoAlbum(trx, input.albumId, [existing.id], undefined, actor));
           await index.reindex([existing.id]);
           return { photo: toPhoto(existing), duplicate: true };
         }
@@ -493,6 +524,14 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
               })
               .execute();
             await linkIntoAlbum(trx, input.albumId, [id]);
+            await recordEvent(trx, actor, {
+              type: "photo.created",
+              subjectType: "photo",
+              subjectId: id,
+              photoId: id,
+              ownerUserId: actorUserId(actor) ?? null,
+              data: { albumId: input.albumId, sha256: spooled.sha256, privacyLevel: fields.privacyLevel },
+            });
             if (keywordsAsTags && metadata.keywords.length > 0) {
               const tagIds = await ensureTags(trx, metadata.keywords.slice(0, 100));
               await trx
@@ -569,14 +608,33 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
     async list(actor, input = {}) {
       const limit = pageLimit(input.limit);
       const byTaken = input.sort === "taken";
+      const tagId = input.tagId;
+      // A tag page walks the tag's own index in listing order (`photo_tags_added_idx` / `_taken_idx`, whose
+      // `photo_added_at` / `photo_taken_key` copy the photo's sort key, kept by triggers, migration 0010) and stops
+      // after a page of visible photos: its cost depends on the page and on how many of the tag's newest photos
+      // the actor may not see, not on the size of the library or of the tag.
       // Photos without a capture date sort as the oldest.
-      const sortExpr = byTaken ? sql<number>`coalesce(p.taken_at, -1)` : sql<number>`p.added_at`;
-      let query = db
-        .selectFrom("photos as p")
+      const sortExpr =
+        tagId !== undefined
+          ? sql<number>`${sql.ref(byTaken ? "pt.photo_taken_key" : "pt.photo_added_at")}`
+          : byTaken
+            ? sql<number>`coalesce(p.taken_at, -1)`
+            : sql<number>`p.added_at`;
+      const idExpr = sql<string>`${sql.ref(tagId !== undefined ? "pt.photo_id" : "p.id")}`;
+      const plain = db.selectFrom("photos as p");
+      const from =
+        tagId === undefined
+          ? plain
+          : // Same output columns (the photo's); `pt` is only referenced by raw expressions below.
+            (db
+              .selectFrom("photo_tags as pt")
+              .innerJoin("photos as p", "p.id", "pt.photo_id")
+              .where("pt.tag_id", "=", tagId) as unknown as typeof plain);
+      let query = from
         .selectAll("p")
         .select(sortExpr.as("sort_key"))
         .orderBy(sortExpr, "desc")
-        .orderBy("p.id", "desc")
+        .orderBy(idExpr, "desc")
         .limit(limit + 1);
       if (input.albumId !== undefined) {
         const albumId = input.albumId;
@@ -591,34 +649,6 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
               .where(albumViewable(actor, sql.ref("fap.album_id"))),
           ),
         );
-      }
-      if (input.tagId !== undefined) {
-        const tagId = input.tagId;
-        // Two plans, chosen by a bounded look at the tag's size (at most TAG_DRIVE_LIMIT + 1 index entries): a
-        // small tag is read whole from `photo_tags_tag_idx` and sorted (an uncorrelated `in`), which avoids
-        // walking the whole library newest first to find its few photos; a large tag is dense enough that the
-        // walk down `photos_added_idx` with a per-photo check (a correlated `exists`) finds a page quickly,
-        // instead of sorting thousands of photos. Either way the cost stays bounded as the library grows.
-        const sized = await db
-          .selectFrom("photo_tags")
-          .select("photo_id")
-          .where("tag_id", "=", tagId)
-          .limit(TAG_DRIVE_LIMIT + 1)
-          .execute();
-        query =
-          sized.length <= TAG_DRIVE_LIMIT
-            ? query.where("p.id", "in", (eb) =>
-                eb.selectFrom("photo_tags as fpt").select("fpt.photo_id").where("fpt.tag_id", "=", tagId),
-              )
-            : query.where((eb) =>
-                eb.exists(
-                  eb
-                    .selectFrom("photo_tags as fpt")
-                    .select("fpt.photo_id")
-                    .whereRef("fpt.photo_id", "=", "p.id")
-                    .where("fpt.tag_id", "=", tagId),
-                ),
-              );
       }
       if (input.text !== undefined) {
         const words = searchWords(input.text);
@@ -651,7 +681,9 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
         // A cursor from the other sort order would skip or repeat photos.
         if (mode !== (byTaken ? 1 : 0)) throw new GalleryError("INVALID_CURSOR");
         query = query.where(
-          sql<SqlBool>`(${sortExpr} < ${key} or (${sortExpr} = ${key} and p.id < ${lastId}))`,
+          tagId !== undefined
+            ? sql<SqlBool>`(${sortExpr}, ${idExpr}) < (${key}, ${lastId})`
+            : sql<SqlBool>`(${sortExpr} < ${key} or (${sortExpr} = ${key} and p.id < ${lastId}))`,
         );
       }
       // The visibility rule goes last: the cheap filters above (text match, tag, dates) then reject most
@@ -702,11 +734,21 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
         checkPrivacy(input.privacyLevel);
         patch.privacy_level = input.privacyLevel;
       }
-      await db
-        .updateTable("photos")
-        .set({ ...patch, updated_at: Date.now() })
-        .where("id", "=", id)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable("photos")
+          .set({ ...patch, updated_at: Date.now() })
+          .where("id", "=", id)
+          .execute();
+        await recordEvent(trx, actor, {
+          type: "photo.updated",
+          subjectType: "photo",
+          subjectId: id,
+          photoId: id,
+          ownerUserId: current.uploaderId,
+          data: { changed: Object.keys(input), ...input },
+        });
+      });
       if (patch.title !== undefined || patch.description !== undefined) await index.reindex([id]);
       // The uploader may have lowered their own access (privacy level): answer with what they may now see.
       const photo = toPhoto(
@@ -725,7 +767,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
         for (const id of unique)
           await hooks.before("photo:delete:before", { actor, target: await get(actor, id) });
       }
-      const n = await purgePhotos(deps.purge, unique);
+      const n = await purgePhotos(deps.purge, unique, actor);
       await hooks.after("photo:delete:after", { actor, photoIds: unique });
       return n;
     },
@@ -742,7 +784,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       }
       const n = await db
         .transaction()
-        .execute((trx) => linkIntoAlbum(trx, input.albumId, ids, input.position));
+        .execute((trx) => linkIntoAlbum(trx, input.albumId, ids, input.position, actor));
       await index.reindex(ids);
       return n;
     },
@@ -752,14 +794,24 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       await requireAlbum(input.albumId);
       await assertCanManageAlbum(db, actor, input.albumId);
       let n = 0;
-      for (let i = 0; i < ids.length; i += 500) {
-        const result = await db
-          .deleteFrom("album_photos")
-          .where("album_id", "=", input.albumId)
-          .where("photo_id", "in", ids.slice(i, i + 500))
-          .executeTakeFirst();
-        n += Number(result.numDeletedRows);
-      }
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < ids.length; i += 500) {
+          const chunk = ids.slice(i, i + 500);
+          const linked = await trx
+            .selectFrom("album_photos")
+            .select("photo_id")
+            .where("album_id", "=", input.albumId)
+            .where("photo_id", "in", chunk)
+            .execute();
+          const result = await trx
+            .deleteFrom("album_photos")
+            .where("album_id", "=", input.albumId)
+            .where("photo_id", "in", chunk)
+            .executeTakeFirst();
+          n += Number(result.numDeletedRows);
+          for (const { photo_id } of linked) await removedEvent(trx, actor, input.albumId, photo_id);
+        }
+      });
       await index.reindex(ids);
       return n;
     },
@@ -786,12 +838,13 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       }
       if (input.fromAlbumId === input.toAlbumId) return 0;
       await db.transaction().execute(async (trx) => {
-        await linkIntoAlbum(trx, input.toAlbumId, ids);
+        await linkIntoAlbum(trx, input.toAlbumId, ids, undefined, actor);
         await trx
           .deleteFrom("album_photos")
           .where("album_id", "=", input.fromAlbumId)
           .where("photo_id", "in", ids)
           .execute();
+        for (const photoId of ids) await removedEvent(trx, actor, input.fromAlbumId, photoId);
       });
       await index.reindex(ids);
       return ids.length;
@@ -849,25 +902,35 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
         const { metadata, raw } = await runMetadataHook(id, spooled.path, spooled.sha256, probe);
         const key = await storeOriginal(spooled.sha256, probe.mimeType, spooled.path);
         try {
-          await db
-            .updateTable("photos")
-            .set({
-              sha256: spooled.sha256,
-              storage_key: key,
-              original_filename: cleanFilename(input.filename),
-              mime_type: probe.mimeType,
-              byte_size: spooled.byteSize,
-              width: probe.width,
-              height: probe.height,
-              orientation: probe.orientation,
-              thumbhash: probe.thumbhash,
-              taken_at: probe.takenAt ?? old.taken_at,
-              metadata: rawJson(raw),
-              updated_at: Date.now(),
-              ...metadataColumns(metadata),
-            })
-            .where("id", "=", id)
-            .execute();
+          await db.transaction().execute(async (trx) => {
+            await trx
+              .updateTable("photos")
+              .set({
+                sha256: spooled.sha256,
+                storage_key: key,
+                original_filename: cleanFilename(input.filename),
+                mime_type: probe.mimeType,
+                byte_size: spooled.byteSize,
+                width: probe.width,
+                height: probe.height,
+                orientation: probe.orientation,
+                thumbhash: probe.thumbhash,
+                taken_at: probe.takenAt ?? old.taken_at,
+                metadata: rawJson(raw),
+                updated_at: Date.now(),
+                ...metadataColumns(metadata),
+              })
+              .where("id", "=", id)
+              .execute();
+            await recordEvent(trx, actor, {
+              type: "photo.updated",
+              subjectType: "photo",
+              subjectId: id,
+              photoId: id,
+              ownerUserId: old.uploader_id,
+              data: { changed: ["file"], sha256: spooled.sha256 },
+            });
+          });
         } catch (error) {
           await dropStoredIfUnused(key);
           throw error;
@@ -908,6 +971,14 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
             })
             .where("id", "=", id)
             .execute();
+          await recordEvent(trx, actor, {
+            type: "photo.updated",
+            subjectType: "photo",
+            subjectId: id,
+            photoId: id,
+            ownerUserId: row.uploader_id,
+            data: { changed: ["metadata"] },
+          });
           if (keywordsAsTags && metadata.keywords.length > 0) {
             const tagIds = await ensureTags(trx, metadata.keywords.slice(0, 100));
             await trx

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { SEARCH_ROWID_MAX_TIME, SEARCH_ROWID_SLOTS } from "../db/migrations/0010-tag-order.js";
 import type { DB } from "../db/schema.js";
 import type { DatabaseKind } from "../ports/database.js";
 
@@ -62,7 +63,7 @@ async function reindexPhotos(db: Kysely<DB>, kind: DatabaseKind, photoIds: reado
       extra.set(row.photo_id, list);
     }
     await db.transaction().execute(async (trx) => {
-      const rowids = await deleteRows(trx, kind, ids);
+      const rowids = await deleteRows(trx, kind, ids, new Set(photos.map((p) => p.id)));
       const values = photos.map((p) => {
         const keywords = p.keywords ? (JSON.parse(p.keywords) as string[]).join(" ") : "";
         // The file name is split on separators so "IMG_1234.jpg" is found by "IMG" and "1234".
@@ -99,12 +100,14 @@ async function reindexPhotos(db: Kysely<DB>, kind: DatabaseKind, photoIds: reado
 /**
  * Delete the index rows of `ids`. On SQLite, FTS5 cannot index `photo_id`, so rows are found by rowid through
  * `photo_search_keys` (a filter on `photo_id` would scan the whole index on every upload). Returns the rowid
- * of every id (created when missing) on SQLite, an empty map on PostgreSQL.
+ * of every id (created when missing, for the photos in `indexable` when given) on SQLite, an empty map on
+ * PostgreSQL.
  */
 async function deleteRows(
   db: Kysely<DB>,
   kind: DatabaseKind,
   ids: readonly string[],
+  indexable?: ReadonlySet<string>,
 ): Promise<Map<string, number>> {
   if (kind === "postgres") {
     await db
@@ -123,10 +126,16 @@ async function deleteRows(
     await sql`delete from photo_search where rowid in (${sql.join([...map.values()])})`.execute(db);
   }
   for (const id of ids) {
-    if (map.has(id)) continue;
-    const inserted = await sql<{
-      rowid: number;
-    }>`insert into photo_search_keys (photo_id) values (${id}) returning rowid`.execute(db);
+    if (map.has(id) || (indexable !== undefined && !indexable.has(id))) continue;
+    // The rowid orders the index newest first (search walks it by `rowid desc`): the photo's added time × 1024
+    // plus the next free slot of that millisecond; a full millisecond spills into the following ones.
+    const base = sql`(select min(max(p.added_at, 0), ${sql.lit(SEARCH_ROWID_MAX_TIME)}) * ${sql.lit(SEARCH_ROWID_SLOTS)} from photos p where p.id = ${id})`;
+    const inserted = await sql<{ rowid: number }>`insert into photo_search_keys (rowid, photo_id)
+      select case when b.next < b.base + ${sql.lit(SEARCH_ROWID_SLOTS)} then b.next
+        else (select max(k.rowid) + 1 from photo_search_keys k where k.rowid >= b.base and k.rowid < b.base + ${sql.lit(SEARCH_ROWID_SLOTS * SEARCH_ROWID_SLOTS)}) end, ${id}
+      from (select x.base, coalesce((select max(k.rowid) + 1 from photo_search_keys k where k.rowid >= x.base and k.rowid < x.base + ${sql.lit(SEARCH_ROWID_SLOTS)}), x.base) as next
+        from (select ${base} as base) x where x.base is not null) b
+      returning rowid`.execute(db);
     const rowid = inserted.rows[0]?.rowid;
     if (rowid !== undefined) map.set(id, Number(rowid));
   }

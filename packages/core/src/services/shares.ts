@@ -247,12 +247,16 @@ export function createShareService(deps: {
             .insertInto("share_link_photos")
             .values(photoIds.map((photoId) => ({ share_id: id, photo_id: photoId })))
             .execute();
-      });
-      await activity.record(actor, {
-        action: "share.create",
-        subjectType: "share",
-        subjectId: id,
-        data: { albumId: input.albumId ?? null, photos: photoIds.length, level },
+        await activity.record(
+          actor,
+          {
+            action: "share.create",
+            subjectType: "share",
+            subjectId: id,
+            data: { albumId: input.albumId ?? null, photos: photoIds.length, level },
+          },
+          trx,
+        );
       });
       const share = await load(id);
       await hooks.after("share:create:after", { actor, share: info(share) });
@@ -291,11 +295,22 @@ export function createShareService(deps: {
         patch.can_upload = input.canUpload ? 1 : 0;
       }
       if (Object.keys(patch).length > 0) {
-        await db.updateTable("share_links").set(patch).where("id", "=", id).execute();
-        // A new password (or rights) ends the sessions opened under the old terms.
-        if (input.password !== undefined)
-          await db.deleteFrom("share_sessions").where("share_id", "=", id).execute();
-        await activity.record(actor, { action: "share.update", subjectType: "share", subjectId: id });
+        await db.transaction().execute(async (trx) => {
+          await trx.updateTable("share_links").set(patch).where("id", "=", id).execute();
+          // A new password (or rights) ends the sessions opened under the old terms.
+          if (input.password !== undefined)
+            await trx.deleteFrom("share_sessions").where("share_id", "=", id).execute();
+          await activity.record(
+            actor,
+            {
+              action: "share.update",
+              subjectType: "share",
+              subjectId: id,
+              data: { fields: Object.keys(patch).filter((k) => k !== "password_hash") },
+            },
+            trx,
+          );
+        });
       }
       const updated = await load(id);
       if (Object.keys(patch).length > 0)
@@ -310,8 +325,8 @@ export function createShareService(deps: {
       await db.transaction().execute(async (trx) => {
         await trx.updateTable("share_links").set({ revoked_at: Date.now() }).where("id", "=", id).execute();
         await trx.deleteFrom("share_sessions").where("share_id", "=", id).execute();
+        await activity.record(actor, { action: "share.revoke", subjectType: "share", subjectId: id }, trx);
       });
-      await activity.record(actor, { action: "share.revoke", subjectType: "share", subjectId: id });
       await hooks.after("share:delete:after", { actor, deleted: info(link) });
     },
 

@@ -10,6 +10,7 @@ import { newId } from "../ids.js";
 import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
 import type { DatabaseKind } from "../ports/database.js";
 import type { Page, PageInput, Tag } from "../types.js";
+import { recordEvent } from "./events.js";
 import { slugify, toTag } from "./mappers.js";
 import { createSearchIndex } from "./search-index.js";
 
@@ -217,10 +218,18 @@ export function createTagService(deps: TagServiceDeps): TagService {
         });
       const id = newId();
       const now = Date.now();
-      await db
-        .insertInto("tags")
-        .values({ id, name, name_key: key, slug: slugify(name, "tag"), created_at: now, updated_at: now })
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("tags")
+          .values({ id, name, name_key: key, slug: slugify(name, "tag"), created_at: now, updated_at: now })
+          .execute();
+        await recordEvent(trx, actor, {
+          type: "tag.created",
+          subjectType: "tag",
+          subjectId: id,
+          data: { name },
+        });
+      });
       await hooks.after("tag:create:after", { actor, tag: { id, name } });
       return get(actor, id);
     },
@@ -243,11 +252,19 @@ export function createTagService(deps: TagServiceDeps): TagService {
           detail: "A tag with this name exists; merge instead.",
           data: { id: clash.id },
         });
-      await db
-        .updateTable("tags")
-        .set({ name, name_key: key, slug: slugify(name, "tag"), updated_at: Date.now() })
-        .where("id", "=", id)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable("tags")
+          .set({ name, name_key: key, slug: slugify(name, "tag"), updated_at: Date.now() })
+          .where("id", "=", id)
+          .execute();
+        await recordEvent(trx, actor, {
+          type: "tag.updated",
+          subjectType: "tag",
+          subjectId: id,
+          data: { changed: ["name"], name, previousName: current.name },
+        });
+      });
       await index.reindex(await photosOfTags([id]));
       await hooks.after("tag:update:after", { actor, previous: current, current: { id, name } });
       return get(actor, id);
@@ -258,9 +275,17 @@ export function createTagService(deps: TagServiceDeps): TagService {
       const target = await tagInfo(id);
       await hooks.before("tag:delete:before", { actor, target });
       const photos = await photosOfTags([id]);
-      const result = await db.deleteFrom("tags").where("id", "=", id).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0)
-        throw new GalleryError("NOT_FOUND", { detail: "No such tag." });
+      await db.transaction().execute(async (trx) => {
+        const result = await trx.deleteFrom("tags").where("id", "=", id).executeTakeFirst();
+        if (Number(result.numDeletedRows) === 0)
+          throw new GalleryError("NOT_FOUND", { detail: "No such tag." });
+        await recordEvent(trx, actor, {
+          type: "tag.deleted",
+          subjectType: "tag",
+          subjectId: id,
+          data: { name: target.name },
+        });
+      });
       await index.reindex(photos);
       await hooks.after("tag:delete:after", { actor, deleted: target });
     },
@@ -300,6 +325,14 @@ export function createTagService(deps: TagServiceDeps): TagService {
         }
         await trx.deleteFrom("photo_tags").where("tag_id", "in", sources).execute();
         await trx.deleteFrom("tags").where("id", "in", sources).execute();
+        for (const tag of deleted) {
+          await recordEvent(trx, actor, {
+            type: "tag.deleted",
+            subjectType: "tag",
+            subjectId: tag.id,
+            data: { name: tag.name, mergedInto: input.targetId },
+          });
+        }
       });
       await index.reindex(photos);
       for (const tag of deleted) await hooks.after("tag:delete:after", { actor, deleted: tag });
@@ -335,7 +368,39 @@ export function createTagService(deps: TagServiceDeps): TagService {
       }
       const tagIds = await db.transaction().execute(async (trx) => {
         const ids = await ensureTags(trx, names);
+        for (const [i, tagId] of ids.entries()) {
+          const name = names[i] as string;
+          if (!freshKeys.has(nameKey(name)) || ids.indexOf(tagId) !== i) continue;
+          await recordEvent(trx, actor, {
+            type: "tag.created",
+            subjectType: "tag",
+            subjectId: tagId,
+            data: { name },
+          });
+        }
         const now = Date.now();
+        const unique = [...new Set(ids)];
+        const had = new Set<string>();
+        for (let i = 0; i < photoIds.length; i += 500) {
+          const rows = await trx
+            .selectFrom("photo_tags")
+            .select(["photo_id", "tag_id"])
+            .where("photo_id", "in", photoIds.slice(i, i + 500))
+            .where("tag_id", "in", unique)
+            .execute();
+          for (const r of rows) had.add(`${r.photo_id} ${r.tag_id}`);
+        }
+        for (const photoId of photoIds) {
+          const added = unique.filter((t) => !had.has(`${photoId} ${t}`));
+          if (added.length === 0) continue;
+          await recordEvent(trx, actor, {
+            type: "photo.tagged",
+            subjectType: "photo",
+            subjectId: photoId,
+            photoId,
+            data: { tagIds: added },
+          });
+        }
         const pairs = photoIds.flatMap((photo_id) =>
           ids.map((tag_id) => ({ photo_id, tag_id, added_at: now })),
         );
@@ -362,14 +427,34 @@ export function createTagService(deps: TagServiceDeps): TagService {
       const photoIds = await assertCanEditAll(actor, input.photoIds);
       if (input.tagIds.length === 0) return 0;
       let removed = 0;
-      for (let i = 0; i < photoIds.length; i += 500) {
-        const result = await db
-          .deleteFrom("photo_tags")
-          .where("photo_id", "in", photoIds.slice(i, i + 500))
-          .where("tag_id", "in", [...input.tagIds])
-          .executeTakeFirst();
-        removed += Number(result.numDeletedRows);
-      }
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < photoIds.length; i += 500) {
+          const chunk = photoIds.slice(i, i + 500);
+          const pairs = await trx
+            .selectFrom("photo_tags")
+            .select(["photo_id", "tag_id"])
+            .where("photo_id", "in", chunk)
+            .where("tag_id", "in", [...input.tagIds])
+            .execute();
+          const result = await trx
+            .deleteFrom("photo_tags")
+            .where("photo_id", "in", chunk)
+            .where("tag_id", "in", [...input.tagIds])
+            .executeTakeFirst();
+          removed += Number(result.numDeletedRows);
+          const byPhoto = new Map<string, string[]>();
+          for (const p of pairs) byPhoto.set(p.photo_id, [...(byPhoto.get(p.photo_id) ?? []), p.tag_id]);
+          for (const [photoId, tagIds] of byPhoto) {
+            await recordEvent(trx, actor, {
+              type: "photo.untagged",
+              subjectType: "photo",
+              subjectId: photoId,
+              photoId,
+              data: { tagIds },
+            });
+          }
+        }
+      });
       await index.reindex(photoIds);
       return removed;
     },

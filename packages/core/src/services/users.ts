@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { assertUserAdmin } from "../access/permissions.js";
 import { type Actor, actorUserId, PRIVACY_LEVELS, type PrivacyLevel, type UserRole } from "../actor.js";
 import type { DB, UserRow } from "../db/schema.js";
@@ -40,6 +40,14 @@ export interface CreateUserInput {
   status?: User["status"] | undefined;
 }
 
+/** Input of {@link UserService.list}. */
+export interface ListUsersInput extends PageInput {
+  /** Only users whose username or display name contains this text (case-insensitive, at most 100 characters). */
+  search?: string | undefined;
+  /** Only users in this state (e.g. `pending` registrations waiting for approval). */
+  status?: User["status"] | undefined;
+}
+
 /** Input of {@link UserService.update} (admins). */
 export interface UpdateUserInput {
   displayName?: string | undefined;
@@ -69,8 +77,8 @@ export interface UserService {
   count(): Promise<number>;
   /** Find a user by username (admins only). */
   findByUsername(actor: Actor, username: string): Promise<User | null>;
-  /** Users by username (admins only). */
-  list(actor: Actor, input?: PageInput): Promise<Page<User>>;
+  /** Users by username (admins only), optionally those whose username or name contains `search`, or of one status. */
+  list(actor: Actor, input?: ListUsersInput): Promise<Page<User>>;
   /** One user (admins only). */
   get(actor: Actor, id: string): Promise<User>;
   /**
@@ -189,9 +197,9 @@ export function createUserService(deps: {
     return Number(row.n);
   }
 
-  async function insert(row: UserRow): Promise<void> {
+  async function insert(row: UserRow, executor: Kysely<DB> = db): Promise<void> {
     try {
-      await db.insertInto("users").values(row).execute();
+      await executor.insertInto("users").values(row).execute();
     } catch (error) {
       if (adapter.classifyError(error) === "unique") {
         throw new GalleryError("ALREADY_EXISTS", {
@@ -235,12 +243,13 @@ export function createUserService(deps: {
         created_at: now,
         updated_at: now,
       };
-      await insert(row);
-      await activity.record(actor, {
-        action: "user.create",
-        subjectType: "user",
-        subjectId: row.id,
-        data: { role },
+      await db.transaction().execute(async (trx) => {
+        await insert(row, trx);
+        await activity.record(
+          actor,
+          { action: "user.create", subjectType: "user", subjectId: row.id, data: { role } },
+          trx,
+        );
       });
       await hooks.after("user:create:after", { actor, user: userInfo(row) });
       return toUser(row);
@@ -275,6 +284,19 @@ export function createUserService(deps: {
       if (input.cursor) {
         const [after] = decodeCursor(input.cursor, ["s"]) as [string];
         query = query.where("username", ">", after);
+      }
+      const search = typeof input.search === "string" ? input.search.trim().slice(0, 100) : "";
+      if (search !== "") {
+        // Wildcards typed by the admin match themselves.
+        const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        query = query.where(
+          sql<boolean>`(lower(username) like ${pattern} escape '\\' or lower(display_name) like ${pattern} escape '\\')`,
+        );
+      }
+      if (input.status !== undefined) {
+        if (!["active", "disabled", "pending"].includes(input.status))
+          throw invalid("status", "active, disabled or pending");
+        query = query.where("status", "=", input.status);
       }
       const rows = await query.execute();
       const items = rows.slice(0, limit).map(toUser);
@@ -334,6 +356,20 @@ export function createUserService(deps: {
         await trx.updateTable("users").set(patch).where("id", "=", id).execute();
         // Privilege change: every session of the user ends (the Lucia rotation rule).
         if (privilegeChanged) await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
+        await activity.record(
+          actor,
+          {
+            action: "user.update",
+            subjectType: "user",
+            subjectId: id,
+            data: {
+              fields: Object.keys(input).filter(
+                (k) => k !== "password" && input[k as keyof UpdateUserInput] !== undefined,
+              ),
+            },
+          },
+          trx,
+        );
       });
       if (patch.role !== undefined && patch.role !== row.role)
         await activity.record(actor, {
@@ -349,16 +385,6 @@ export function createUserService(deps: {
           subjectId: id,
           data: { from: row.privacy_level, to: patch.privacy_level },
         });
-      await activity.record(actor, {
-        action: "user.update",
-        subjectType: "user",
-        subjectId: id,
-        data: {
-          fields: Object.keys(input).filter(
-            (k) => k !== "password" && input[k as keyof UpdateUserInput] !== undefined,
-          ),
-        },
-      });
       const updated = await load(id);
       await hooks.after("user:update:after", { actor, previous: userInfo(row), current: userInfo(updated) });
       return toUser(updated);
@@ -374,12 +400,13 @@ export function createUserService(deps: {
       if (row.role === "owner" && (await ownerCount()) <= 1)
         throw new GalleryError("CONFLICT", { detail: "The last owner cannot be deleted." });
       await hooks.before("user:delete:before", { actor, target: userInfo(row) });
-      await db.deleteFrom("users").where("id", "=", id).execute();
-      await activity.record(actor, {
-        action: "user.delete",
-        subjectType: "user",
-        subjectId: id,
-        data: { username: row.username },
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("users").where("id", "=", id).execute();
+        await activity.record(
+          actor,
+          { action: "user.delete", subjectType: "user", subjectId: id, data: { username: row.username } },
+          trx,
+        );
       });
       await hooks.after("user:delete:after", { actor, deleted: userInfo(row) });
     },
@@ -421,15 +448,26 @@ export function createUserService(deps: {
       patch.updated_at = Date.now();
       await db.transaction().execute(async (trx) => {
         await trx.updateTable("users").set(patch).where("id", "=", actor.userId).execute();
-        if (patch.password_hash !== undefined)
+        if (patch.password_hash !== undefined) {
           await trx.deleteFrom("sessions").where("user_id", "=", actor.userId).execute();
+          await activity.record(
+            actor,
+            { action: "user.password_change", subjectType: "user", subjectId: actor.userId },
+            trx,
+          );
+        }
+        const fields = Object.keys(patch)
+          .filter((k) => k !== "password_hash" && k !== "updated_at")
+          .map((k) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+        if (fields.length > 0) {
+          // A profile change is a domain event (`user.updated`) and an audit entry.
+          await activity.record(
+            actor,
+            { action: "user.update", subjectType: "user", subjectId: actor.userId, data: { fields } },
+            trx,
+          );
+        }
       });
-      if (patch.password_hash !== undefined)
-        await activity.record(actor, {
-          action: "user.password_change",
-          subjectType: "user",
-          subjectId: actor.userId,
-        });
       const updated = await load(actor.userId);
       await hooks.after("user:update:after", { actor, previous: userInfo(row), current: userInfo(updated) });
       return toUser(updated);

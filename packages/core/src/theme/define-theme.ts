@@ -42,6 +42,8 @@ export interface PageContext {
   origin?: string;
   /** True when the viewer may use the admin pages (shows the admin link). */
   isAdmin?: boolean;
+  /** True on the album admin pages when the viewer manages albums (admin or holder of `manager` grants). */
+  managesAlbums?: boolean;
   /** The session's CSRF token: forms that POST carry it in a hidden `_csrf` field. */
   csrfToken?: string;
   /**
@@ -85,7 +87,119 @@ export interface AdminAlbumRow {
   /** Nesting depth, 0 for root albums. */
   depth: number;
   photoCount: number;
+  /** Parent album (null at the top of the tree shown). */
+  parentId?: string | null;
+  /** First and last among its siblings (no "move up" / "move down" button then). */
+  first?: boolean;
+  last?: boolean;
 }
+
+// --- Album and photo admin (album tree, album editor, cover picker, photo grid, batch manager, photo editor) ---
+
+/** An album as a choice in a select: its id and its name indented by depth. */
+export interface AdminAlbumOption {
+  id: string;
+  label: string;
+}
+
+/** A photo tile of the admin photo grids (batch manager, cover picker). */
+export interface AdminPhotoCard {
+  id: string;
+  /** Title, else file name. */
+  label: string;
+  /** A small derivative to show, or null. */
+  thumb: ImageSource | null;
+  /** The photo's admin editor. */
+  editHref: string;
+  privacyLevel: number;
+}
+
+/** A confirmation (`notice`) and a problem with the last form (`error`), already translated, or null. */
+export interface AdminMessages {
+  notice: string | null;
+  error: string | null;
+}
+
+/**
+ * The album and photo admin pages (admins see everything; a user holding `manager` grants sees the albums it
+ * manages and their photos).
+ */
+export type AdminLibraryPage =
+  | ({
+      view: "albums";
+      /** The albums the viewer manages, in tree order. */
+      albums: AdminAlbumRow[];
+      /** Whether top-level albums may be created and albums moved to the top level (admins). */
+      canUseRoot: boolean;
+    } & AdminMessages)
+  | ({
+      view: "album";
+      album: {
+        id: string;
+        name: string;
+        description: string;
+        visibility: AlbumVisibility;
+        photoOrder: string;
+        parentId: string | null;
+        /** Public page of the album. */
+        href: string;
+        photoCount: number;
+        /** The cover shown now (explicit or automatic), or null. */
+        cover: ImageSource | null;
+      };
+      /** Albums it may be moved under (not itself nor its sub-albums). */
+      parentOptions: AdminAlbumOption[];
+      canUseRoot: boolean;
+      grants: { id: string; kind: "user" | "group"; name: string; role: string }[];
+    } & AdminMessages)
+  | ({
+      view: "photos";
+      /** The album whose photos these are, or null for every photo the viewer may see. */
+      album: { id: string; name: string; href: string } | null;
+      photos: AdminPhotoCard[];
+      nextHref: string | null;
+      /** Albums offered as batch targets. */
+      albumOptions: AdminAlbumOption[];
+    } & AdminMessages)
+  | {
+      view: "batch";
+      /** Photos changed. */
+      changed: number;
+      /** Photos deleted. */
+      deleted: number;
+      /** Photos left alone, each with a link and the reason code. */
+      refused: { id: string; code: string }[];
+      /** Where to go back to. */
+      backHref: string;
+      /** Why nothing was done (already translated), or null. */
+      error: string | null;
+    }
+  | {
+      view: "cover";
+      album: { id: string; name: string; href: string };
+      photos: AdminPhotoCard[];
+      currentCoverId: string | null;
+      nextHref: string | null;
+    }
+  | {
+      view: "album-delete";
+      album: { id: string; name: string };
+      /** Sub-albums deleted with it. */
+      subAlbums: number;
+      /** Photos in it and its sub-albums (the ones in no other album are kept or deleted as chosen). */
+      photos: number;
+    }
+  | ({
+      view: "photo";
+      /** The photo being edited. */
+      photo: PhotoView;
+      /** Its tags, comma-separated, as the form shows them. */
+      tags: string;
+      /** Albums holding it that the viewer may see, with whether the viewer may take it out or set it as cover. */
+      albums: { id: string; label: string; href: string; manageable: boolean }[];
+      /** Albums it may be added to. */
+      albumOptions: AdminAlbumOption[];
+    } & AdminMessages);
 
 /** Data of the admin pages (owner and admins), one variant per page. */
 export type AdminPage =
@@ -96,36 +210,176 @@ export type AdminPage =
       activity: { at: number; actor: string; action: string; target: string }[];
     }
   | {
-      view: "albums";
-      albums: AdminAlbumRow[];
-      /** A confirmation to show (already translated), or null. */
-      notice: string | null;
-      /** A problem with the last form (already translated), or null. */
-      error: string | null;
-    }
-  | {
       view: "upload";
       albums: { id: string; label: string }[];
       selectedAlbumId: string | null;
       /** The upload API endpoint the script posts each file to. */
       uploadUrl: string;
+      /** The resumable (tus) upload endpoint used for large files. */
+      resumableUrl?: string | undefined;
+      /** Files at least this many bytes go through {@link resumableUrl}. */
+      resumableThreshold?: number | undefined;
       notice: string | null;
       error: string | null;
     }
-  | {
-      view: "photo";
-      /** The photo being edited. */
-      photo: PhotoView;
-      /** Its tags, comma-separated, as the form shows them. */
-      tags: string;
-      notice: string | null;
-      error: string | null;
-    }
-  | {
+  | AdminPeoplePage
+  | AdminLibraryPage;
+
+// --- Admin: people, sharing and settings (users, groups, share links, API tokens, plugins, jobs, settings) ---
+
+/** One user row of the admin users pages. */
+export interface AdminUserRow {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  role: "owner" | "admin" | "member";
+  privacyLevel: number;
+  sharedAccount: boolean;
+  status: "active" | "disabled" | "pending";
+  createdAt: number;
+}
+
+/** One share link row (never its token nor its password). */
+export interface AdminShareRow {
+  id: string;
+  prefix: string;
+  /** What it shares, already phrased (album name or photo count). */
+  target: string;
+  hasPassword: boolean;
+  expiresAt: number | null;
+  maxUses: number | null;
+  useCount: number;
+  viewCount: number;
+  canDownload: boolean;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** One API token row (never its secret). */
+export interface AdminTokenRow {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  /** Album limits as names, or null for the whole gallery. */
+  albums: string[] | null;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** One field of a plugin's settings form, derived from the plugin's configuration schema. */
+export interface AdminPluginField {
+  name: string;
+  kind: "text" | "number" | "boolean" | "select" | "json";
+  /** Current value as the form shows it. */
+  value: string;
+  required: boolean;
+  description: string | null;
+  /** Choices of a `select`. */
+  options?: string[];
+}
+
+/** One plugin row of the admin plugins page. */
+export interface AdminPluginRow {
+  name: string;
+  description: string | null;
+  version: string | null;
+  installedVersion: string | null;
+  state: string;
+  compat: string;
+  error: string | null;
+  /** True when the plugin declares a settings schema (a form is offered). */
+  configurable: boolean;
+}
+
+/** Gallery-wide settings as the settings form shows them. */
+export interface AdminGallerySettings {
+  title: string;
+  description: string;
+  registration: "off" | "open" | "approval";
+  loginOnly: boolean;
+  /** Default interface language, or `""` for the theme's own default. */
+  defaultLanguage: string;
+}
+
+/** Messages every admin-people page may show (already translated), or null. */
+interface AdminNotices {
+  notice: string | null;
+  error: string | null;
+}
+
+/** Data of the people, sharing and settings admin pages. */
+export type AdminPeoplePage =
+  | (AdminNotices & {
       view: "users";
-      users: { username: string; displayName: string; role: string; status: string; createdAt: number }[];
+      users: AdminUserRow[];
+      /** The name search, as typed. */
+      search: string;
+      /** `pending`: only registrations waiting for approval. */
+      filter: "all" | "pending";
+      groups: { id: string; name: string }[];
+      /** True when registrations wait for approval (the pending filter is offered). */
+      approval: boolean;
       nextHref: string | null;
-    };
+    })
+  | (AdminNotices & {
+      view: "user";
+      user: AdminUserRow;
+      groups: { id: string; name: string; member: boolean }[];
+      /** Show the delete confirmation instead of the form. */
+      confirmDelete: boolean;
+    })
+  | (AdminNotices & {
+      view: "groups";
+      groups: { id: string; name: string; isDefault: boolean; memberCount: number }[];
+    })
+  | (AdminNotices & {
+      view: "group";
+      group: { id: string; name: string; isDefault: boolean; memberCount: number };
+      members: { id: string; username: string; displayName: string }[];
+      /** Users not in the group, to add. */
+      candidates: { id: string; username: string }[];
+      confirmDelete: boolean;
+    })
+  | (AdminNotices & {
+      view: "shares";
+      links: AdminShareRow[];
+      /** Albums the viewer may share. */
+      albums: { id: string; label: string }[];
+      /** True when the list holds every user's links (admins). */
+      allLinks: boolean;
+      /** Highest privacy level the viewer may share. */
+      maxLevel: number;
+      /** The URL of the link just created: shown once. */
+      createdUrl: string | null;
+    })
+  | (AdminNotices & {
+      view: "tokens";
+      tokens: AdminTokenRow[];
+      /** Scopes the viewer may give a token. */
+      scopes: string[];
+      albums: { id: string; label: string }[];
+      /** The secret of the token just created: shown once, never stored. */
+      createdSecret: string | null;
+    })
+  | (AdminNotices & { view: "plugins"; plugins: AdminPluginRow[] })
+  | (AdminNotices & { view: "plugin"; plugin: AdminPluginRow; fields: AdminPluginField[] })
+  | (AdminNotices & {
+      view: "jobs";
+      counts: { pending: number; running: number; done: number; dead: number };
+      /** Failed (dead-letter) jobs, newest first. */
+      jobs: { id: string; type: string; attempts: number; lastError: string | null; updatedAt: number }[];
+      nextHref: string | null;
+    })
+  | (AdminNotices & {
+      view: "settings";
+      settings: AdminGallerySettings;
+      /** Languages the theme offers for the default-language choice. */
+      languages: readonly string[];
+    });
 
 /** Render functions a theme provides. Every one returns escaped HTML. */
 export interface ThemeTemplates {

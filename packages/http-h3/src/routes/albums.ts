@@ -21,6 +21,9 @@ export function albumRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/albums",
       operationId: "listAlbums",
       summary: "List albums under a parent (root albums by default)",
+      description:
+        "The albums the caller may see directly under `parentId` (root albums when omitted), in their " +
+        "manual order. Counts and covers only reflect photos the caller may see. Cursor-paginated.",
       tags: ["albums"],
       scope: "albums:read",
       auth: "optional",
@@ -40,6 +43,10 @@ export function albumRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/albums",
       operationId: "createAlbum",
       summary: "Create an album",
+      description:
+        "Creates an album at the root or under `parentId` (where the caller may manage albums). The " +
+        "response's `Location` header is the new album's URL. Send an `Idempotency-Key` to make retries " +
+        "safe.",
       tags: ["albums"],
       scope: "albums:write",
       auth: "required",
@@ -59,6 +66,9 @@ export function albumRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/albums/{id}",
       operationId: "getAlbum",
       summary: "Get an album",
+      description:
+        "One album the caller may see. An album that exists but is not visible answers 404 `NOT_FOUND`, " +
+        "exactly like one that does not exist.",
       tags: ["albums"],
       scope: "albums:read",
       auth: "optional",
@@ -75,6 +85,9 @@ export function albumRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/albums/{id}/photos",
       operationId: "listAlbumPhotos",
       summary: "List the photos of an album",
+      description:
+        "The photos directly in the album that the caller may see (privacy level and album access both " +
+        "apply), in the album's photo order. Cursor-paginated with `limit` and `cursor`.",
       tags: ["albums", "photos"],
       scope: "photos:read",
       auth: "optional",
@@ -137,6 +150,9 @@ export function albumRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/albums/reorder",
       operationId: "reorderAlbums",
       summary: "Set the manual order of sub-albums (or root albums)",
+      description:
+        "Sets the manual order of the sub-albums of `parentId` (root albums when null): `albumIds` must " +
+        "list every sibling exactly once.",
       tags: ["albums"],
       scope: "albums:write",
       auth: "required",
@@ -154,6 +170,10 @@ export function albumRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/albums/{id}/photos",
       operationId: "addPhotosToAlbum",
       summary: "Put existing photos into an album (copy, or move with `moveFromAlbumId`)",
+      description:
+        "Links photos the caller may see into this album (a photo can be in several albums). With " +
+        "`moveFromAlbumId`, the photos leave that album at the same time. Answers how many photos were " +
+        "added.",
       tags: ["albums", "photos"],
       scope: "albums:write",
       auth: "required",
@@ -204,6 +224,9 @@ export function albumRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/albums/{id}/photos/order",
       operationId: "reorderAlbumPhotos",
       summary: "Set the manual order of an album's photos",
+      description:
+        "Sets the manual order of the album's photos; `photoIds` must list every photo of the album " +
+        "exactly once. The album's `photoOrder` should be `manual` for the order to show.",
       tags: ["albums", "photos"],
       scope: "albums:write",
       auth: "required",

@@ -56,6 +56,9 @@ export function authRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/auth/logout",
       operationId: "logout",
       summary: "End the current session (`?everywhere=true`: every session of the user)",
+      description:
+        "Ends the browser session and clears its cookie; with `everywhere=true`, every session of the user " +
+        "ends (other devices are signed out too). Calling it without a session still answers 204.",
       tags: ["auth"],
       scope: "session",
       auth: "optional",
@@ -82,6 +85,9 @@ export function authRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/auth/session",
       operationId: "getSession",
       summary: "Who the caller is",
+      description:
+        "Tells whether the caller has a session and who they are; guests get `authenticated: false`. " +
+        "Cheap: use it to decide whether to show a sign-in form.",
       tags: ["auth"],
       scope: "public",
       auth: "optional",
@@ -116,6 +122,8 @@ export function authRoutes(options: ApiRouteOptions): ApiRoute[] {
       scope: "public",
       auth: "optional",
       rateClass: "login",
+      // Its response carries a secret shown once: storing it for replays would keep the secret.
+      idempotent: false,
       body: RegisterBody,
       response: UserSchema,
       status: 201,

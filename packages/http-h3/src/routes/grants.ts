@@ -16,6 +16,9 @@ export function grantRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/albums/{id}/grants",
       operationId: "listAlbumGrants",
       summary: "Grants made directly on an album",
+      description:
+        "The grants made on this album itself (not those inherited from its ancestors), to users and " +
+        "groups, with their roles. Needs the right to manage the album.",
       tags: ["grants"],
       scope: "albums:write",
       auth: "required",
@@ -52,6 +55,9 @@ export function grantRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/albums/{id}/grants/{grantId}",
       operationId: "revokeAlbumAccess",
       summary: "Revoke a grant",
+      description:
+        "Removes one grant of the album. What the grantee still sees depends on other grants (on " +
+        "ancestors, or through groups).",
       tags: ["grants"],
       scope: "albums:write",
       auth: "required",

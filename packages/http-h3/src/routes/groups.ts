@@ -15,6 +15,7 @@ export function groupRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/groups",
       operationId: "listGroups",
       summary: "List groups",
+      description: "Every group with its member count. Cursor-paginated. Admins only.",
       tags: ["groups"],
       scope: "users:admin",
       auth: "required",
@@ -32,6 +33,8 @@ export function groupRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/groups",
       operationId: "createGroup",
       summary: "Create a group",
+      description:
+        "Creates a group; names are unique (`ALREADY_EXISTS`). Groups receive album grants like users do.",
       tags: ["groups"],
       scope: "users:admin",
       auth: "required",
@@ -49,6 +52,8 @@ export function groupRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/groups/{id}",
       operationId: "updateGroup",
       summary: "Rename a group or change whether new users join it",
+      description:
+        "Renames a group or changes whether new users join it automatically; only the fields given change.",
       tags: ["groups"],
       scope: "users:admin",
       auth: "required",
@@ -66,6 +71,9 @@ export function groupRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/groups/{id}",
       operationId: "deleteGroup",
       summary: "Delete a group (its grants and memberships go with it)",
+      description:
+        "Deletes the group with its memberships and the album grants made to it; its members keep their " +
+        "own grants.",
       tags: ["groups"],
       scope: "users:admin",
       auth: "required",
@@ -84,6 +92,7 @@ export function groupRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/groups/{id}/members",
       operationId: "addGroupMembers",
       summary: "Add users to a group",
+      description: "Adds users to the group (users already in it are ignored) and answers the group.",
       tags: ["groups"],
       scope: "users:admin",
       auth: "required",
@@ -101,6 +110,7 @@ export function groupRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/groups/{id}/members",
       operationId: "removeGroupMembers",
       summary: "Remove users from a group",
+      description: "Removes users from the group (users not in it are ignored) and answers the group.",
       tags: ["groups"],
       scope: "users:admin",
       auth: "required",

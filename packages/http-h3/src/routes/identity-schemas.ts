@@ -1,5 +1,6 @@
 import { TOKEN_SCOPES } from "@vernissage/core";
 import { z } from "zod";
+import { resolvedClientIp } from "../client-ip.js";
 
 /** Schemas of the identity and access routes (users, groups, grants, tokens, share links, activity). */
 
@@ -258,8 +259,13 @@ export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-/** The client's address when the server adapter provides it (srvx's `request.ip`); never from headers. */
+/**
+ * The client's address: as the app resolved it (forwarding headers only from trusted proxies, see the
+ * `trustProxy` option), else the socket's (srvx's `request.ip`); never from headers alone.
+ */
 export function clientIp(request: Request): string | undefined {
+  const resolved = resolvedClientIp(request);
+  if (resolved) return resolved;
   const ip = (request as Request & { ip?: unknown }).ip;
   return typeof ip === "string" && ip.length <= 64 ? ip : undefined;
 }

@@ -51,6 +51,9 @@ export function jobRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/jobs/{id}/retry",
       operationId: "retryJob",
       summary: "Put a dead job back in the queue (admins)",
+      description:
+        "Moves a dead job (one that used up its attempts) back to pending, with its attempt count reset. A " +
+        "job in another state answers 409 `CONFLICT`. Browser sessions of admins only.",
       tags: ["jobs"],
       scope: "session",
       auth: "required",

@@ -118,6 +118,9 @@ export function photoRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/photos/{id}",
       operationId: "updatePhoto",
       summary: "Change a photo's title, description, author, date taken or privacy level",
+      description:
+        "Only the fields given change; `takenAt: null` clears the capture time. The privacy level (0, 1, " +
+        "2, 4, 8) decides which users may see the photo.",
       tags: ["photos"],
       scope: "photos:write",
       auth: "required",
@@ -140,6 +143,9 @@ export function photoRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/photos/{id}",
       operationId: "deletePhoto",
       summary: "Delete a photo with its original file and derivatives",
+      description:
+        "Deletes the photo from every album, with its original file and all its derivatives. Cannot be " +
+        "undone.",
       tags: ["photos"],
       scope: "photos:write",
       auth: "required",
@@ -181,6 +187,9 @@ export function photoRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/photos/{id}/metadata/resync",
       operationId: "resyncPhotoMetadata",
       summary: "Read the original file's metadata again",
+      description:
+        "Reads EXIF, IPTC, XMP and GPS from the stored original again (after a plugin or extractor " +
+        "changed) and updates the photo's metadata (camera, exposure, GPS, capture time).",
       tags: ["photos"],
       scope: "photos:write",
       auth: "required",

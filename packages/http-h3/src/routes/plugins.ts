@@ -10,6 +10,9 @@ export function pluginRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/plugins",
       operationId: "listPlugins",
       summary: "List plugins with their lifecycle state (admins)",
+      description:
+        "Every plugin known to code or to the database, with its version, state (installed, enabled\u2026) " +
+        "and settings. Admins only.",
       tags: ["plugins"],
       scope: "admin",
       auth: "required",

@@ -18,7 +18,7 @@ export function searchRoutes(_options: ApiRouteOptions): ApiRoute[] {
       tags: ["photos", "search"],
       scope: "photos:read",
       auth: "optional",
-      rateClass: "read",
+      rateClass: "search",
       query: SearchQuery,
       response: pageOf(PhotoSchema),
       errors: [...READ_ERRORS],

@@ -41,6 +41,9 @@ export function shareRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/shares",
       operationId: "listShareLinks",
       summary: "Share links the caller created (admins: all)",
+      description:
+        "The share links the caller created (admins: every link), optionally those of one album. Tokens " +
+        "are never shown again.",
       tags: ["shares"],
       scope: "shares:write",
       auth: "required",
@@ -57,10 +60,16 @@ export function shareRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/shares",
       operationId: "createShareLink",
       summary: "Create a share link for an album subtree or a set of photos (its token is shown once)",
+      description:
+        "Shares an album subtree (`albumId`) or a set of photos (`photoIds`), with an optional password, " +
+        "expiry, use limit and download or upload rights. The token and URL are in this response only. Not " +
+        "idempotent: its response carries a secret that is not stored for replays.",
       tags: ["shares"],
       scope: "shares:write",
       auth: "required",
       rateClass: "write",
+      // Its response carries a secret shown once: storing it for replays would keep the secret.
+      idempotent: false,
       body: CreateShareLinkBody,
       response: CreatedShareLinkSchema,
       status: 201,
@@ -78,6 +87,8 @@ export function shareRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/shares/{id}",
       operationId: "updateShareLink",
       summary: "Change a share link (a new password ends its share sessions)",
+      description:
+        "Only the fields given change. Setting a new password ends every session opened with the old one.",
       tags: ["shares"],
       scope: "shares:write",
       auth: "required",
@@ -102,6 +113,7 @@ export function shareRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/shares/{id}",
       operationId: "revokeShareLink",
       summary: "Revoke a share link at once (its sessions and media URLs stop working)",
+      description: "Revokes the link at once: its sessions end and its media URLs stop working.",
       tags: ["shares"],
       scope: "shares:write",
       auth: "required",
@@ -127,6 +139,8 @@ export function shareRoutes(options: ApiRouteOptions): ApiRoute[] {
       scope: "public",
       auth: "optional",
       rateClass: "login",
+      // Its response carries a secret shown once: storing it for replays would keep the secret.
+      idempotent: false,
       body: UnlockShareBody.extend({
         token: z
           .string()

@@ -25,6 +25,9 @@ export function tokenRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/tokens",
       operationId: "listApiTokens",
       summary: "The signed-in user's API tokens",
+      description:
+        "The caller's API tokens with their scopes, album limits, expiry and last use; secrets are never " +
+        "shown again.",
       tags: ["tokens"],
       scope: "user",
       auth: "required",
@@ -47,6 +50,8 @@ export function tokenRoutes(_options: ApiRouteOptions): ApiRoute[] {
       scope: "user",
       auth: "required",
       rateClass: "write",
+      // Its response carries a secret shown once: storing it for replays would keep the secret.
+      idempotent: false,
       body: CreateApiTokenBody,
       response: CreatedApiTokenSchema,
       status: 201,
@@ -66,6 +71,9 @@ export function tokenRoutes(_options: ApiRouteOptions): ApiRoute[] {
       path: "/tokens/{id}",
       operationId: "revokeApiToken",
       summary: "Revoke an API token (its owner, or an admin)",
+      description:
+        "Revokes a token at once; requests with it answer 401 afterwards. Owners revoke their own tokens; " +
+        "admins any token.",
       tags: ["tokens"],
       scope: "user",
       auth: "required",

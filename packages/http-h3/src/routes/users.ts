@@ -29,6 +29,7 @@ export function userRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/me",
       operationId: "getMe",
       summary: "The signed-in user",
+      description: "The account behind the session or token: name, e-mail, role, privacy level and status.",
       tags: ["users"],
       scope: "user",
       auth: "required",
@@ -75,11 +76,18 @@ export function userRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/users",
       operationId: "listUsers",
       summary: "List users (admins)",
+      description:
+        "Every account with its role, status and privacy level, optionally only those whose username or name " +
+        "contains `search`, or of one `status` (`pending`: registrations waiting for approval). Cursor-paginated. " +
+        "Admins only.",
       tags: ["users"],
       scope: "users:admin",
       auth: "required",
       rateClass: "read",
-      query: PageQuery,
+      query: PageQuery.extend({
+        search: z.string().max(100).optional().describe("Part of the username or display name."),
+        status: z.enum(["active", "disabled", "pending"]).optional().describe("Only users in this state."),
+      }),
       response: pageOf(UserSchema),
       errors: [...READ_ERRORS, "UNAUTHENTICATED", "FORBIDDEN", "INSUFFICIENT_SCOPE"],
       async handler(ctx) {
@@ -92,6 +100,9 @@ export function userRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/users",
       operationId: "createUser",
       summary: "Create a user (admins; admins and owners by the owner)",
+      description:
+        "Creates an account (admins create members; only the owner creates admins). Usernames are unique " +
+        "(`ALREADY_EXISTS`).",
       tags: ["users"],
       scope: "users:admin",
       auth: "required",
@@ -127,6 +138,9 @@ export function userRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/users/{id}",
       operationId: "deleteUser",
       summary: "Delete a user (admins)",
+      description:
+        "Deletes an account with its sessions and tokens; its photos stay. The last owner cannot be deleted " +
+        "(`CONFLICT`).",
       tags: ["users"],
       scope: "users:admin",
       auth: "required",
@@ -145,6 +159,9 @@ export function userRoutes(options: ApiRouteOptions): ApiRoute[] {
       path: "/activity",
       operationId: "listActivity",
       summary: "The activity log of security-relevant actions (admins), newest first",
+      description:
+        "Sign-ins, failed sign-ins, token and share-link changes, role changes\u2026, newest first, " +
+        "optionally filtered by `action`. Cursor-paginated. Admins only.",
       tags: ["users"],
       scope: "admin",
       auth: "required",

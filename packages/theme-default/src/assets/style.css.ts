@@ -783,7 +783,7 @@ ${aspectRules()}
 
 .upload-item {
   display: grid;
-  grid-template-columns: minmax(0, 1fr) 10rem auto;
+  grid-template-columns: minmax(0, 1fr) 10rem auto auto;
   align-items: center;
   gap: 0.75rem;
 }
@@ -986,6 +986,226 @@ ${aspectRules()}
 
 .login-form .button {
   justify-self: start;
+}
+
+/* Admin: people, sharing and settings */
+.secret-once + .admin-panel,
+.table-scroll + .admin-panel,
+.pagination + .admin-panel {
+  margin-top: 1.5rem;
+}
+
+.button-danger {
+  border-color: var(--error-text);
+  background: var(--error-text);
+  color: #ffffff;
+}
+
+.inline-form {
+  display: inline;
+  margin: 0;
+}
+
+.field-check {
+  display: inline-flex;
+  align-items: center;
+  gap: 0.4rem;
+  margin-inline-end: 1rem;
+}
+
+.field-check input {
+  width: auto;
+}
+
+fieldset.field {
+  border: 1px solid var(--border);
+  border-radius: var(--radius);
+  padding: 0.5rem 0.75rem;
+}
+
+.admin-search {
+  margin-block-end: 1rem;
+}
+
+.member-list li {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 0.5rem;
+  padding-block: 0.25rem;
+}
+
+.copy-row {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.5rem;
+}
+
+.copy-row input {
+  flex: 1 1 20rem;
+  min-width: 0;
+  font-family: ui-monospace, monospace;
+}
+
+.badge {
+  padding: 0 0.4rem;
+  border: 1px solid var(--border);
+  border-radius: var(--radius);
+  color: var(--muted);
+  font-size: 0.85em;
+}
+
+/* Admin: albums and photos (album tree, album editor, photo grids, batch manager) */
+
+/* The script shows and hides these with the hidden attribute: it must win over their display rules. */
+.batch-actions [hidden],
+.batch-select[hidden],
+.drop-root[hidden],
+.drag-handle[hidden] {
+  display: none;
+}
+
+.admin-tree-item {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 0.5rem 1rem;
+}
+
+.admin-row-actions,
+.admin-links {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 0.5rem 1rem;
+}
+
+.inline-form {
+  display: inline-block;
+  margin: 0;
+}
+
+.button-icon {
+  min-width: 2.75rem;
+  min-height: 2.75rem;
+  padding: 0.25rem 0.5rem;
+}
+
+.drag-handle {
+  cursor: grab;
+  color: var(--muted);
+  font-size: 1.25rem;
+  user-select: none;
+}
+
+.admin-tree > li.is-dragging {
+  opacity: 0.5;
+}
+
+.admin-tree > li.is-drop-target,
+.drop-root.is-drop-target {
+  outline: 3px dashed var(--accent);
+  outline-offset: -3px;
+}
+
+.drop-root {
+  padding: 1rem;
+  border: 2px dashed var(--border);
+  border-radius: var(--radius);
+  text-align: center;
+}
+
+.admin-hint {
+  color: var(--muted);
+}
+
+.admin-photo-grid {
+  display: grid;
+  grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr));
+  gap: var(--gap);
+  margin: 1rem 0;
+  padding: 0;
+  list-style: none;
+}
+
+.admin-photo {
+  display: flex;
+  flex-direction: column;
+  gap: 0.25rem;
+  padding: 0.5rem;
+  border: 1px solid var(--border);
+  border-radius: var(--radius);
+  background: var(--surface);
+}
+
+.admin-photo.is-current {
+  border: 3px solid var(--accent);
+}
+
+.admin-photo label {
+  display: flex;
+  flex-direction: column;
+  gap: 0.25rem;
+  cursor: pointer;
+}
+
+.admin-photo input[type="checkbox"] {
+  width: 1.25rem;
+  height: 1.25rem;
+}
+
+.admin-thumb {
+  display: block;
+  width: 100%;
+  height: 7rem;
+  object-fit: contain;
+  background: var(--placeholder);
+}
+
+.admin-photo-label,
+.admin-photo-meta {
+  overflow-wrap: anywhere;
+}
+
+.admin-photo-meta {
+  color: var(--muted);
+  font-size: 0.875rem;
+}
+
+.cover-choice {
+  display: flex;
+  flex-direction: column;
+  gap: 0.25rem;
+  width: 100%;
+  padding: 0;
+  border: 0;
+  background: none;
+  color: inherit;
+  font: inherit;
+  text-align: start;
+  cursor: pointer;
+}
+
+.cover-current {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 1rem;
+}
+
+.batch-actions {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: end;
+  gap: 0.75rem 1rem;
+}
+
+.admin-list {
+  padding-inline-start: 1.25rem;
+}
+
+.admin-list li {
+  margin-block: 0.5rem;
 }
 
 @media (prefers-reduced-motion: reduce) {

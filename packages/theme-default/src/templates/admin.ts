@@ -8,9 +8,9 @@ import {
 } from "@vernissage/core";
 import { formatNumber, type MessageKey, translate } from "../i18n/i18n.js";
 import { csrfField } from "../parts/forms.js";
-import { thumbSource } from "../parts/images.js";
-import { nextPageLink } from "../parts/navigation.js";
-import { formatDate, photoLabel } from "../parts/text.js";
+import { formatDate } from "../parts/text.js";
+import { adminLibrary, isLibraryPage, LIBRARY_TABS, LIBRARY_TITLES } from "./admin-library.js";
+import { adminPeople, PEOPLE_TABS, PEOPLE_TITLES } from "./admin-people.js";
 
 const UNITS = ["byte", "kilobyte", "megabyte", "gigabyte", "terabyte"] as const;
 
@@ -37,16 +37,26 @@ export function formatBytes(bytes: number, lang: string): string {
 const TABS: { view: AdminPage["view"]; key: MessageKey; path: string }[] = [
   { view: "dashboard", key: "admin.dashboard", path: "" },
   { view: "albums", key: "admin.albums", path: "/albums" },
+  { view: "photos", key: "admin.photos", path: "/photos" },
   { view: "upload", key: "admin.upload", path: "/upload" },
   { view: "users", key: "admin.users", path: "/users" },
 ];
 
 function tabs(ctx: PageContext, current: AdminPage["view"]): SafeHtml {
+  // Signed-in non-admins reach only their own share links and API tokens.
+  const all = [...TABS.map((tab) => ({ ...tab, path: `/admin${tab.path}` })), ...PEOPLE_TABS];
+  const shown = ctx.isAdmin
+    ? all
+    : [
+        // Album managers also reach the album pages of the albums they manage.
+        ...(ctx.managesAlbums ? LIBRARY_TABS.filter((tab) => tab.manager) : []),
+        ...PEOPLE_TABS.filter((tab) => tab.path.startsWith("/account/")),
+      ];
   return html`<nav class="admin-tabs" aria-label="${translate(ctx.lang, "admin.nav")}">
   <ul role="list">
-    ${TABS.map(
+    ${shown.map(
       (tab) =>
-        html`<li><a href="${ctx.basePath}/admin${tab.path}"${tab.view === current ? html` aria-current="page"` : null}>${translate(ctx.lang, tab.key)}</a></li>`,
+        html`<li><a href="${ctx.basePath}${tab.path}"${tab.view === current ? html` aria-current="page"` : null}>${translate(ctx.lang, tab.key)}</a></li>`,
     )}
   </ul>
 </nav>`;
@@ -85,6 +95,7 @@ function dashboard(ctx: PageContext, data: Extract<AdminPage, { view: "dashboard
     <div><dt>${t("admin.jobs.done")}</dt><dd>${n(summary.jobs.done)}</dd></div>
     <div${summary.jobs.dead > 0 ? html` class="stat-alert"` : null}><dt>${t("admin.jobs.dead")}</dt><dd>${n(summary.jobs.dead)}</dd></div>
   </dl>
+  ${summary.jobs.dead > 0 ? html`<p><a href="${ctx.basePath}/admin/jobs" data-testid="failed-jobs-link">${t("admin.people.jobs.seeFailed")}</a></p>` : null}
 </section>
 <section aria-labelledby="activity-heading">
   <h2 id="activity-heading">${t("admin.activity")}</h2>
@@ -104,66 +115,6 @@ function dashboard(ctx: PageContext, data: Extract<AdminPage, { view: "dashboard
 </section>`;
 }
 
-function visibilityOptions(ctx: PageContext, selected: string): SafeHtml[] {
-  return (["public", "private", "hidden"] as const).map(
-    (value) =>
-      html`<option value="${value}"${value === selected ? html` selected` : null}>${translate(ctx.lang, `admin.album.${value}`)}</option>`,
-  );
-}
-
-function albums(ctx: PageContext, data: Extract<AdminPage, { view: "albums" }>): SafeHtml {
-  const t = (key: MessageKey) => translate(ctx.lang, key);
-  return html`${messages(data.notice, data.error)}
-<section aria-labelledby="new-album-heading" class="admin-panel">
-  <h2 id="new-album-heading">${t("admin.album.create")}</h2>
-  <form class="admin-form" method="post" action="${ctx.basePath}/admin/albums" data-testid="create-album">
-    ${csrfField(ctx)}
-    <div class="field">
-      <label for="album-name">${t("admin.album.name")}</label>
-      <input id="album-name" name="name" type="text" required maxlength="255">
-    </div>
-    <div class="field">
-      <label for="album-parent">${t("admin.album.parent")}</label>
-      <select id="album-parent" name="parentId">
-        <option value="">${t("admin.album.root")}</option>
-        ${data.albums.map((a) => html`<option value="${a.id}">${"\u2003".repeat(a.depth)}${a.name}</option>`)}
-      </select>
-    </div>
-    <div class="field">
-      <label for="album-visibility">${t("admin.album.visibility")}</label>
-      <select id="album-visibility" name="visibility">${visibilityOptions(ctx, "public")}</select>
-    </div>
-    <div class="field field-wide">
-      <label for="album-description">${t("admin.album.description")}</label>
-      <textarea id="album-description" name="description" rows="2" maxlength="10000"></textarea>
-    </div>
-    <button type="submit" class="button">${t("admin.album.submitCreate")}</button>
-  </form>
-</section>
-<section aria-labelledby="album-list-heading">
-  <h2 id="album-list-heading">${t("admin.album.list")}</h2>
-  ${
-    data.albums.length === 0
-      ? html`<p class="empty-state">${t("admin.album.none")}</p>`
-      : html`<ul class="admin-tree" role="list">
-    ${data.albums.map(
-      (a) => html`<li class="depth-${Math.min(a.depth, 8)}">
-      <form class="admin-row" method="post" action="${ctx.basePath}/admin/albums/${a.id}" data-testid="album-row">
-        ${csrfField(ctx)}
-        <label class="visually-hidden" for="name-${a.id}">${t("admin.album.name")}</label>
-        <input id="name-${a.id}" name="name" type="text" value="${a.name}" required maxlength="255">
-        <label class="visually-hidden" for="visibility-${a.id}">${t("admin.album.visibility")}</label>
-        <select id="visibility-${a.id}" name="visibility">${visibilityOptions(ctx, a.visibility)}</select>
-        <button type="submit" class="button button-secondary">${t("admin.album.save")}<span class="visually-hidden"> ${a.name}</span></button>
-        <a href="${a.href}">${formatNumber(a.photoCount, ctx.lang)} ${t("admin.photos").toLowerCase()}<span class="visually-hidden"> – ${a.name}</span></a>
-      </form>
-    </li>`,
-    )}
-  </ul>`
-  }
-</section>`;
-}
-
 function upload(ctx: PageContext, data: Extract<AdminPage, { view: "upload" }>): SafeHtml {
   const t = (key: MessageKey) => translate(ctx.lang, key);
   if (data.albums.length === 0) {
@@ -176,9 +127,16 @@ function upload(ctx: PageContext, data: Extract<AdminPage, { view: "upload" }>):
     duplicate: t("admin.upload.duplicate"),
     failed: t("admin.upload.failed"),
     finished: t("admin.upload.finished"),
+    retrying: t("admin.upload.retrying"),
+    cancel: t("admin.upload.cancel"),
+    cancelled: t("admin.upload.cancelled"),
   };
+  const resumable =
+    data.resumableUrl === undefined
+      ? null
+      : html` data-resumable-url="${data.resumableUrl}" data-resumable-threshold="${String(data.resumableThreshold ?? 8 * 1024 * 1024)}"`;
   return html`${messages(data.notice, data.error)}
-<form id="upload-form" class="admin-form upload-form" method="post" action="${ctx.basePath}/admin/upload" enctype="multipart/form-data" data-upload-url="${data.uploadUrl}" data-testid="upload-form">
+<form id="upload-form" class="admin-form upload-form" method="post" action="${ctx.basePath}/admin/upload" enctype="multipart/form-data" data-upload-url="${data.uploadUrl}"${resumable} data-testid="upload-form">
   ${csrfField(ctx)}
   <div class="field">
     <label for="upload-album">${t("admin.upload.album")}</label>
@@ -198,71 +156,11 @@ function upload(ctx: PageContext, data: Extract<AdminPage, { view: "upload" }>):
 <script type="application/json" id="upload-messages">${jsonForScript(labels)}</script>`;
 }
 
-function photoEditor(ctx: PageContext, data: Extract<AdminPage, { view: "photo" }>): SafeHtml {
-  const t = (key: MessageKey) => translate(ctx.lang, key);
-  const { photo } = data.photo;
-  const thumb = thumbSource(data.photo.images);
-  const taken = photo.takenAt === null ? "" : new Date(photo.takenAt).toISOString().slice(0, 16);
-  return html`${messages(data.notice, data.error)}
-<div class="photo-editor">
-  ${thumb === null ? null : html`<img class="editor-thumb" src="${thumb.url}" width="${thumb.width}" height="${thumb.height}" alt="${photoLabel(photo, ctx.lang)}">`}
-  <form class="admin-form" method="post" action="${ctx.basePath}/admin/photos/${photo.id}" data-testid="edit-photo">
-    ${csrfField(ctx)}
-    <div class="field field-wide">
-      <label for="photo-title">${t("admin.photo.title")}</label>
-      <input id="photo-title" name="title" type="text" value="${photo.title}" maxlength="255">
-    </div>
-    <div class="field field-wide">
-      <label for="photo-description">${t("admin.photo.description")}</label>
-      <textarea id="photo-description" name="description" rows="3" maxlength="10000">${photo.description}</textarea>
-    </div>
-    <div class="field">
-      <label for="photo-author">${t("admin.photo.author")}</label>
-      <input id="photo-author" name="author" type="text" value="${photo.author}" maxlength="255">
-    </div>
-    <div class="field">
-      <label for="photo-taken">${t("admin.photo.taken")}</label>
-      <input id="photo-taken" name="takenAt" type="datetime-local" value="${taken}">
-    </div>
-    <div class="field">
-      <label for="photo-privacy">${t("admin.photo.privacy")}</label>
-      <select id="photo-privacy" name="privacyLevel">
-        ${([0, 1, 2, 4, 8] as const).map(
-          (level) =>
-            html`<option value="${level}"${level === photo.privacyLevel ? html` selected` : null}>${t(`admin.photo.level${level}`)}</option>`,
-        )}
-      </select>
-    </div>
-    <div class="field field-wide">
-      <label for="photo-tags">${t("admin.photo.tags")}</label>
-      <input id="photo-tags" name="tags" type="text" value="${data.tags}" maxlength="2000">
-    </div>
-    <button type="submit" class="button">${t("admin.photo.save")}</button>
-    <a href="${data.photo.href}">${t("admin.photo.view")}</a>
-  </form>
-</div>`;
-}
-
-function users(ctx: PageContext, data: Extract<AdminPage, { view: "users" }>): SafeHtml {
-  const t = (key: MessageKey) => translate(ctx.lang, key);
-  return html`<div class="table-scroll"><table class="admin-table" data-testid="user-table">
-  <thead><tr><th scope="col">${t("admin.users.username")}</th><th scope="col">${t("admin.users.name")}</th><th scope="col">${t("admin.users.role")}</th><th scope="col">${t("admin.users.status")}</th><th scope="col">${t("admin.users.created")}</th></tr></thead>
-  <tbody>
-    ${data.users.map(
-      (user) =>
-        html`<tr><td>${user.username}</td><td>${user.displayName}</td><td>${user.role}</td><td>${user.status}</td><td><time datetime="${new Date(user.createdAt).toISOString()}">${formatDate(user.createdAt, ctx.lang)}</time></td></tr>`,
-    )}
-  </tbody>
-</table></div>
-${nextPageLink(ctx, data.nextHref)}`;
-}
-
 const TITLES: Record<AdminPage["view"], MessageKey> = {
   dashboard: "admin.dashboard",
-  albums: "admin.albums",
   upload: "admin.upload",
-  photo: "admin.photo",
-  users: "admin.users",
+  ...PEOPLE_TITLES,
+  ...LIBRARY_TITLES,
 };
 
 /** The admin page's title in the page language. */
@@ -280,13 +178,11 @@ export const admin: ThemeTemplates["admin"] = (ctx, data) => {
   const body =
     data.view === "dashboard"
       ? dashboard(ctx, data)
-      : data.view === "albums"
-        ? albums(ctx, data)
-        : data.view === "upload"
-          ? upload(ctx, data)
-          : data.view === "photo"
-            ? photoEditor(ctx, data)
-            : users(ctx, data);
+      : data.view === "upload"
+        ? upload(ctx, data)
+        : isLibraryPage(data)
+          ? adminLibrary(ctx, data)
+          : adminPeople(ctx, data);
   return html`<h1 class="page-title">${adminTitle(ctx.lang, data.view)}</h1>
 ${tabs(ctx, data.view)}
 ${body}`;

@@ -40,7 +40,11 @@ ${
     ? null
     : html`<section aria-labelledby="results-heading">
   <h2 id="results-heading">${t("search.results")}</h2>
-  ${data.results.length === 0 ? html`<p class="empty-state">${t("search.none")}</p>` : photoGrid(ctx, data.results)}
+  ${
+    data.results.length > 0
+      ? photoGrid(ctx, data.results)
+      : html`<p class="empty-state">${t(data.nextHref === null ? "search.none" : "search.continue")}</p>`
+  }
 </section>`
 }
 ${nextPageLink(ctx, data.nextHref)}`;

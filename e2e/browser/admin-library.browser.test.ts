@@ -1,0 +1,194 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createGallery, type Gallery, SYSTEM } from "@vernissage/core";
+import { createGalleryApp } from "@vernissage/http-h3";
+import pino from "pino";
+import type { BrowserContext, Page } from "playwright-core";
+import sharp from "sharp";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type StackAdapters, stackAdapters } from "../support/stack.js";
+import {
+  browserUnavailable,
+  launchBrowser,
+  type PageProblems,
+  screenshot,
+  seriousAxeViolations,
+  serveFetch,
+  watchProblems,
+} from "./harness.js";
+
+/**
+ * The album and photo admin pages in Chromium: nested albums created through the album manager, one moved by
+ * drag and drop, a cover chosen in the picker, three photos tagged with the batch manager (shift-click range
+ * selection) and one made private; axe-core on every page, screenshots of the album manager.
+ */
+const unavailable = browserUnavailable();
+if (unavailable) console.warn(`Skipping the admin library browser suite: ${unavailable}`);
+
+const WIDTHS = [375, 1440] as const;
+
+describe.skipIf(unavailable !== null)("the album and photo admin in Chromium", () => {
+  let dir: string;
+  let adapters: StackAdapters | undefined;
+  let gallery: Gallery;
+  let server: Awaited<ReturnType<typeof serveFetch>>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let context: BrowserContext;
+  let page: Page;
+  let problems: PageProblems;
+  const albums: Record<string, string> = {};
+  const photoIds: string[] = [];
+
+  async function expectAccessible(): Promise<void> {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const violations = await seriousAxeViolations(page);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+  }
+
+  async function albumId(name: string): Promise<string> {
+    const tree = await gallery.dashboard.albumTree(SYSTEM);
+    const found = tree.find((a) => a.name === name);
+    if (!found) throw new Error(`no album ${name}`);
+    return found.id;
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "vernissage-browser-lib-"));
+    adapters = await stackAdapters(dir);
+    gallery = await createGallery({
+      database: adapters.database,
+      storage: adapters.storage,
+      jobs: { run: false },
+    });
+    await gallery.users.create(SYSTEM, {
+      username: "admin",
+      password: "correct horse battery",
+      role: "owner",
+    });
+    const app = createGalleryApp(gallery, { logger: pino({ level: "silent" }) });
+    server = await serveFetch((request) => Promise.resolve(app.fetch(request)));
+    browser = await launchBrowser();
+    context = browser.context;
+    page = context.pages()[0] ?? (await context.newPage());
+    problems = watchProblems(page);
+  });
+
+  afterEach(() => {
+    const seen = problems.list.splice(0);
+    expect(seen).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await gallery?.close();
+    await adapters?.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("logs in and creates nested albums", async () => {
+    await page.goto(`${server.url}/login?next=%2Fadmin%2Falbums`);
+    await page.fill("#login-username", "admin");
+    await page.fill("#login-password", "correct horse battery");
+    await Promise.all([page.waitForURL(`${server.url}/admin/albums`), page.click("button[type=submit]")]);
+    for (const [name, parent] of [
+      ["Trips", ""],
+      ["Rome", "Trips"],
+      ["Naples", ""],
+    ] as const) {
+      await page.fill("#album-name", name);
+      if (parent) await page.selectOption("#album-parent", { label: parent });
+      await Promise.all([
+        page.waitForURL(/\/admin\/albums\?done=created$/),
+        page.click("[data-testid=create-album] button"),
+      ]);
+      albums[name] = await albumId(name);
+    }
+    await expect(page.locator(`li[data-album-id="${albums.Rome}"]`).getAttribute("class")).resolves.toBe(
+      "depth-1",
+    );
+    await expect(page.getByTestId("album-item").count()).resolves.toBe(3);
+    await expectAccessible();
+  });
+
+  it("moves an album under another by dragging it", async () => {
+    const handle = page.locator(`li[data-album-id="${albums.Naples}"] [data-drag-handle]`);
+    await expect(handle.isVisible()).resolves.toBe(true);
+    await Promise.all([
+      page.waitForURL(/\/admin\/albums\?done=moved$/),
+      handle.dragTo(page.locator(`li[data-album-id="${albums.Trips}"] [data-drag-handle]`)),
+    ]);
+    expect((await gallery.albums.get(SYSTEM, albums.Naples ?? "")).parentId).toBe(albums.Trips);
+    await expect(page.locator(`li[data-album-id="${albums.Naples}"]`).getAttribute("class")).resolves.toBe(
+      "depth-1",
+    );
+    await expect(page.locator(".notice").textContent()).resolves.toBe("The album was moved.");
+    for (const width of WIDTHS) await screenshot(page, "admin-library-albums", width);
+    await expectAccessible();
+  });
+
+  it("chooses an album cover in the picker", async () => {
+    for (const [i, colour] of ["#a33", "#3a3", "#33a"].entries()) {
+      const file = await sharp({ create: { width: 320, height: 240, channels: 3, background: colour } })
+        .jpeg()
+        .toBuffer();
+      const { photo } = await gallery.photos.upload(SYSTEM, {
+        albumId: albums.Rome ?? "",
+        file,
+        filename: `photo-${i + 1}.jpg`,
+        title: `Photo ${i + 1}`,
+      });
+      photoIds.push(photo.id);
+    }
+    await page.goto(`${server.url}/admin/albums/${albums.Rome}`);
+    await expectAccessible();
+    await Promise.all([page.waitForURL(/\/cover$/), page.click("text=Choose the cover")]);
+    await expect(page.getByTestId("cover-choice").count()).resolves.toBe(3);
+    await expectAccessible();
+    await Promise.all([
+      page.waitForURL(/\?done=cover$/),
+      page.locator("[data-testid=cover-choice] button").nth(1).click(),
+    ]);
+    expect((await gallery.albums.get(SYSTEM, albums.Rome ?? "")).coverPhotoId).toBe(photoIds[1]);
+    await expect(page.locator(".notice").textContent()).resolves.toBe("The cover was saved.");
+  });
+
+  it("tags three photos with the batch manager and makes one private", async () => {
+    await page.goto(`${server.url}/admin/albums/${albums.Rome}/photos`);
+    await expectAccessible();
+    const picks = page.getByTestId("photo-pick");
+    await expect(picks.count()).resolves.toBe(3);
+    await picks.nth(0).click();
+    await picks.nth(2).click({ modifiers: ["Shift"] });
+    await expect(page.locator("[data-selected-count]").textContent()).resolves.toBe("3 selected");
+    await page.selectOption("#batch-action", "addTags");
+    await expect(page.locator("#batch-level").isVisible()).resolves.toBe(false);
+    await page.fill("#batch-tags", "seaside, summer");
+    await Promise.all([page.waitForURL(/\/admin\/batch$/), page.click("#batch-form button[type=submit]")]);
+    await expect(page.getByTestId("batch-result").textContent()).resolves.toBe("3 photos changed.");
+    await expectAccessible();
+    for (const id of photoIds) {
+      const names = (await gallery.tags.ofPhoto(SYSTEM, id)).map((t) => t.name).sort();
+      expect(names).toEqual(["seaside", "summer"]);
+    }
+
+    await Promise.all([page.waitForURL(/\/photos$/), page.click("text=Back to the photos")]);
+    await page.getByTestId("photo-pick").nth(0).check();
+    await page.selectOption("#batch-action", "privacy");
+    await page.selectOption("#batch-level", "8");
+    await Promise.all([page.waitForURL(/\/admin\/batch$/), page.click("#batch-form button[type=submit]")]);
+    await expect(page.getByTestId("batch-result").textContent()).resolves.toBe("1 photos changed.");
+    const levels = (await gallery.photos.getMany(SYSTEM, photoIds)).map((p) => [p.id, p.privacyLevel]);
+    expect(levels.filter(([, level]) => level === 8)).toHaveLength(1);
+    // A guest no longer sees it.
+    const guest = await fetch(`${server.url}/api/v1/albums/${albums.Rome}/photos`);
+    expect(((await guest.json()) as { items: unknown[] }).items).toHaveLength(2);
+  });
+
+  it("opens the photo editor with the photo's albums", async () => {
+    await page.goto(`${server.url}/admin/photos/${photoIds[2]}`);
+    await expect(page.getByTestId("photo-albums").textContent()).resolves.toContain("Rome");
+    await expectAccessible();
+  });
+});

@@ -1,0 +1,207 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createGallery, type Gallery, SYSTEM } from "@vernissage/core";
+import { createGalleryApp } from "@vernissage/http-h3";
+import pino from "pino";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type StackAdapters, stackAdapters } from "../support/stack.js";
+import {
+  browserUnavailable,
+  launchBrowser,
+  type PageProblems,
+  screenshot,
+  seriousAxeViolations,
+  serveFetch,
+  watchProblems,
+} from "./harness.js";
+
+const unavailable = browserUnavailable();
+if (unavailable) console.warn(`Skipping the admin people browser suite: ${unavailable}`);
+
+const WIDTHS = [375, 1440] as const;
+
+/**
+ * The people, sharing and token admin pages in Chromium: create a group and a user, add the user to the group,
+ * create a password share link and open it in a fresh browser, create an API token and call the API with it,
+ * change the gallery title in the settings.
+ * axe-core on every page; screenshots at 375 and 1440 px.
+ */
+describe.skipIf(unavailable !== null)("admin people pages in Chromium", () => {
+  let dir: string;
+  let adapters: StackAdapters | undefined;
+  let gallery: Gallery;
+  let server: Awaited<ReturnType<typeof serveFetch>>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let context: BrowserContext;
+  let page: Page;
+  let problems: PageProblems;
+  let groupId = "";
+  let albumId = "";
+
+  async function check(name: string): Promise<void> {
+    for (const width of WIDTHS) await screenshot(page, name, width);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const violations = await seriousAxeViolations(page);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "vernissage-browser-people-"));
+    adapters = await stackAdapters(dir);
+    gallery = await createGallery({
+      database: adapters.database,
+      storage: adapters.storage,
+      jobs: { run: false },
+    });
+    await gallery.users.create(SYSTEM, {
+      username: "admin",
+      password: "correct horse battery",
+      role: "owner",
+    });
+    const album = await gallery.albums.create(SYSTEM, { name: "Summer", visibility: "private" });
+    albumId = album.id;
+    const app = createGalleryApp(gallery, { logger: pino({ level: "silent" }) });
+    server = await serveFetch((request) => Promise.resolve(app.fetch(request)));
+    browser = await launchBrowser();
+    context = browser.context;
+    page = context.pages()[0] ?? (await context.newPage());
+    problems = watchProblems(page);
+  });
+
+  afterEach(() => {
+    const seen = problems.list.splice(0);
+    expect(seen).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await gallery?.close();
+    await adapters?.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("logs in", async () => {
+    await page.goto(`${server.url}/login?next=%2Fadmin%2Fgroups`);
+    await page.fill("#login-username", "admin");
+    await page.fill("#login-password", "correct horse battery");
+    await Promise.all([page.waitForURL(`${server.url}/admin/groups`), page.click("button[type=submit]")]);
+  });
+
+  it("creates a group", async () => {
+    await page.fill("#group-name", "Friends");
+    await Promise.all([
+      page.waitForURL(/\/admin\/groups\?done=group-created$/),
+      page.click("[data-testid=create-group] button"),
+    ]);
+    await expect(page.locator(".notice").textContent()).resolves.toBe("The group was created.");
+    await expect(page.getByTestId("group-row").count()).resolves.toBe(1);
+    await check("admin-groups");
+    groupId = (await gallery.groups.list(SYSTEM)).items[0]?.id ?? "";
+  });
+
+  it("creates a user", async () => {
+    await page.goto(`${server.url}/admin/users`);
+    await page.fill("#new-username", "lea");
+    await page.fill("#new-display", "Léa");
+    await page.fill("#new-password", "lea's long password");
+    await page.selectOption("#new-level", "2");
+    await Promise.all([
+      page.waitForURL(/\/admin\/users\?done=user-created$/),
+      page.click("[data-testid=create-user] button[type=submit]"),
+    ]);
+    await expect(page.getByTestId("user-row").count()).resolves.toBe(2);
+    await check("admin-users");
+    await page.click("text=lea");
+    await page.waitForURL(/\/admin\/users\/[A-Za-z0-9_-]+$/);
+    await check("admin-user");
+  });
+
+  it("adds the user to the group", async () => {
+    await page.goto(`${server.url}/admin/groups/${groupId}`);
+    const lea = await gallery.users.findByUsername(SYSTEM, "lea");
+    await page.selectOption("#member-add", lea?.id ?? "");
+    await Promise.all([page.waitForURL(/done=members$/), page.click("[data-testid=add-member] button")]);
+    await expect(page.getByTestId("member-list").textContent()).resolves.toContain("Léa (lea)");
+    expect(await gallery.groups.members(SYSTEM, groupId)).toEqual([lea?.id]);
+    await check("admin-group");
+  });
+
+  it("creates a share link with a password and opens it in a fresh browser", async () => {
+    await page.goto(`${server.url}/account/shares`);
+    await page.selectOption("#share-album", albumId);
+    await page.fill("#share-password", "sea breeze");
+    await page.click("[data-testid=create-share] button[type=submit]");
+    await page.getByTestId("share-url").waitFor();
+    const url = await page.getByTestId("share-url").inputValue();
+    expect(url).toMatch(new RegExp(`^${server.url}/s/[a-z0-9]+$`));
+    // The script reveals the copy button.
+    await expect(page.locator("button[data-copy-target=share-url]").isVisible()).resolves.toBe(true);
+    await expect(page.getByTestId("share-row").count()).resolves.toBe(1);
+    await check("admin-shares");
+
+    const fresh = await launchBrowser();
+    try {
+      const visitor = fresh.context.pages()[0] ?? (await fresh.context.newPage());
+      const seen = watchProblems(visitor);
+      await visitor.goto(url);
+      await visitor.fill("#share-password", "sea breeze");
+      await Promise.all([
+        visitor.waitForURL(new RegExp(`/albums/${albumId}/`)),
+        visitor.click("[data-testid=share-unlock] button"),
+      ]);
+      await expect(visitor.locator("h1").first().textContent()).resolves.toContain("Summer");
+      expect(seen.list).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+    // The list now shows one opening; reloading never shows the URL again.
+    await page.goto(`${server.url}/account/shares`);
+    await expect(page.getByTestId("share-url").count()).resolves.toBe(0);
+    expect(await page.content()).not.toContain(url);
+    expect((await gallery.shares.list(SYSTEM))[0]?.useCount).toBe(1);
+  });
+
+  it("creates an API token and calls the API with it", async () => {
+    await page.goto(`${server.url}/account/tokens`);
+    await page.fill("#token-name", "Script");
+    await page.check("#scope-albums-read");
+    await page.click("[data-testid=create-token] button[type=submit]");
+    await page.getByTestId("token-secret").waitFor();
+    const secret = await page.getByTestId("token-secret").inputValue();
+    expect(secret).toMatch(/^vrn_/);
+    await check("admin-tokens");
+
+    const res = await fetch(`${server.url}/api/v1/albums/${albumId}`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { name: string }).name).toBe("Summer");
+
+    await page.goto(`${server.url}/account/tokens`);
+    expect(await page.content()).not.toContain(secret);
+    await expect(page.getByTestId("token-row").count()).resolves.toBe(1);
+  });
+
+  it("shows the plugins and failed jobs pages accessibly", async () => {
+    await page.goto(`${server.url}/admin/plugins`);
+    await check("admin-plugins");
+    await page.goto(`${server.url}/admin/jobs`);
+    await check("admin-jobs");
+  });
+
+  it("changes the gallery title in the settings", async () => {
+    await page.goto(`${server.url}/admin/settings`);
+    await page.fill("#settings-title", "Family album");
+    await page.selectOption("#settings-registration", "approval");
+    await Promise.all([
+      page.waitForURL(/\/admin\/settings\?done=settings$/),
+      page.click("[data-testid=gallery-settings] button[type=submit]"),
+    ]);
+    await expect(page.locator(".site-title").textContent()).resolves.toBe("Family album");
+    await check("admin-settings");
+    expect((await gallery.settings.get()).registration).toBe("approval");
+  });
+});
