@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the stack-neutral test projects (core, http-h3, e2e) again on PostgreSQL + S3 (s3rver):
+// Runs the stack-neutral test projects (core, http-h3, mcp, client, e2e) again on PostgreSQL + S3 (s3rver):
 // `pnpm test:postgres-s3 [vitest args]`. Without a reachable PostgreSQL the run is skipped with the reason,
 // unless VERNISSAGE_TEST_STRICT=1 (CI), which makes it fail.
 import { spawnSync } from "node:child_process";
@@ -44,7 +44,7 @@ if (reason) {
   process.exit(0);
 }
 
-const projects = ["core", "http-h3", "e2e"].flatMap((name) => ["--project", name]);
+const projects = ["core", "http-h3", "mcp", "client", "e2e"].flatMap((name) => ["--project", name]);
 const result = spawnSync("vitest", ["run", ...projects, ...process.argv.slice(2)], {
   stdio: "inherit",
   env: { ...process.env, VERNISSAGE_TEST_STACK: "postgres-s3" },

@@ -20,7 +20,8 @@ import {
 
 /**
  * The album and photo admin pages in Chromium: nested albums created through the album manager, one moved by
- * drag and drop, a cover chosen in the picker, three photos tagged with the batch manager (shift-click range
+ * drag and drop and one placed before its sibling (and back with the keyboard), a cover chosen in the picker
+ * and one from a sub-album, three photos tagged with the batch manager (shift-click range
  * selection) and one made private; axe-core on every page, screenshots of the album manager.
  */
 const unavailable = browserUnavailable();
@@ -128,6 +129,32 @@ describe.skipIf(unavailable !== null)("the album and photo admin in Chromium", (
     await expectAccessible();
   });
 
+  it("places an album before its sibling by dropping it on the sibling's upper edge", async () => {
+    const order = async () =>
+      (await gallery.albums.list(SYSTEM, { parentId: albums.Trips ?? null })).items.map((a) => a.id);
+    // Rome and Naples share a rank after the move; whichever comes first, drop the second above it.
+    const [first, second] = await order();
+    expect(new Set([first, second])).toEqual(new Set([albums.Rome, albums.Naples]));
+    const handle = page.locator(`li[data-album-id="${second}"] [data-drag-handle]`);
+    await Promise.all([
+      page.waitForURL(/\/admin\/albums\?done=ordered$/),
+      handle.dragTo(page.locator(`li[data-album-id="${first}"] .admin-tree-item`), {
+        targetPosition: { x: 40, y: 2 },
+      }),
+    ]);
+    await expect.poll(order).toEqual([second, first]);
+    // The keyboard alternative: the arrow button puts it back.
+    await page.locator(`li[data-album-id="${second}"] form[action$="/order"] button`).first().focus();
+    // The page is already at ?done=ordered: wait for the POST's answer, not for the URL.
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/order")),
+      page.keyboard.press("Enter"),
+    ]);
+    await page.waitForLoadState();
+    await expect.poll(order).toEqual([first, second]);
+    await expectAccessible();
+  });
+
   it("chooses an album cover in the picker", async () => {
     for (const [i, colour] of ["#a33", "#3a3", "#33a"].entries()) {
       const file = await sharp({ create: { width: 320, height: 240, channels: 3, background: colour } })
@@ -152,6 +179,20 @@ describe.skipIf(unavailable !== null)("the album and photo admin in Chromium", (
     ]);
     expect((await gallery.albums.get(SYSTEM, albums.Rome ?? "")).coverPhotoId).toBe(photoIds[1]);
     await expect(page.locator(".notice").textContent()).resolves.toBe("The cover was saved.");
+  });
+
+  it("offers the photos of sub-albums in the cover picker", async () => {
+    await page.goto(`${server.url}/admin/albums/${albums.Trips}/cover`);
+    await expect(page.getByTestId("cover-choice").count()).resolves.toBe(0);
+    await Promise.all([page.waitForURL(/\/cover\?scope=subtree$/), page.getByTestId("cover-scope").click()]);
+    await expect(page.getByTestId("cover-choice").count()).resolves.toBe(3);
+    await expectAccessible();
+    await Promise.all([
+      page.waitForURL(/\?done=cover$/),
+      page.locator("[data-testid=cover-choice] button").first().click(),
+    ]);
+    const cover = (await gallery.albums.get(SYSTEM, albums.Trips ?? "")).coverPhotoId;
+    expect(photoIds).toContain(cover);
   });
 
   it("tags three photos with the batch manager and makes one private", async () => {

@@ -25,7 +25,7 @@ const WIDTHS = [375, 1440] as const;
 /**
  * The people, sharing and token admin pages in Chromium: create a group and a user, add the user to the group,
  * create a password share link and open it in a fresh browser, create an API token and call the API with it,
- * change the gallery title in the settings.
+ * change the gallery title in the settings, edit the share link, and set image sizes and formats.
  * axe-core on every page; screenshots at 375 and 1440 px.
  */
 describe.skipIf(unavailable !== null)("admin people pages in Chromium", () => {
@@ -164,6 +164,33 @@ describe.skipIf(unavailable !== null)("admin people pages in Chromium", () => {
     expect((await gallery.shares.list(SYSTEM))[0]?.useCount).toBe(1);
   });
 
+  it("edits the share link: removes its password, allows downloads, sets an expiry", async () => {
+    await page.goto(`${server.url}/account/shares`);
+    await Promise.all([
+      page.waitForURL(/\/account\/shares\/[A-Za-z0-9_-]+\/edit$/),
+      page.getByTestId("share-edit").first().click(),
+    ]);
+    await expect(page.locator("#share-edit-download").isChecked()).resolves.toBe(false);
+    await check("admin-share-edit");
+    // Keyboard only: tick the boxes and save from the keyboard.
+    await page.focus("#share-edit-clear");
+    await page.keyboard.press("Space");
+    await page.focus("#share-edit-download");
+    await page.keyboard.press("Space");
+    await page.fill("#share-edit-expires", "2999-12-31");
+    await Promise.all([
+      page.waitForURL(/\/account\/shares\?done=share-saved$/),
+      page.click("[data-testid=edit-share] button[type=submit]"),
+    ]);
+    await expect(page.locator(".notice").textContent()).resolves.toBe("The share link was saved.");
+    const [link] = await gallery.shares.list(SYSTEM);
+    expect(link).toMatchObject({
+      hasPassword: false,
+      canDownload: true,
+      expiresAt: Date.UTC(2999, 11, 31, 23, 59, 59, 999),
+    });
+  });
+
   it("creates an API token and calls the API with it", async () => {
     await page.goto(`${server.url}/account/tokens`);
     await page.fill("#token-name", "Script");
@@ -203,5 +230,31 @@ describe.skipIf(unavailable !== null)("admin people pages in Chromium", () => {
     await expect(page.locator(".site-title").textContent()).resolves.toBe("Family album");
     await check("admin-settings");
     expect((await gallery.settings.get()).registration).toBe("approval");
+  });
+
+  it("turns an optional image size on, changes a quality and the format order", async () => {
+    await page.goto(`${server.url}/admin/settings`);
+    await expect(page.locator("#preset-enabled-thumb").isDisabled()).resolves.toBe(true);
+    await page.check("#preset-enabled-3xlarge");
+    await page.fill("#preset-quality-medium", "70");
+    await page.selectOption("#settings-formats", "webp,jpeg");
+    await Promise.all([
+      page.waitForURL(/\/admin\/settings\?done=derivatives$/),
+      page.click("[data-testid=derivative-settings] button[type=submit]:not([name])"),
+    ]);
+    await expect(page.locator(".notice").textContent()).resolves.toBe("The image settings were saved.");
+    await expect(page.locator("#preset-enabled-3xlarge").isChecked()).resolves.toBe(true);
+    expect(await gallery.settings.derivatives()).toEqual({
+      presets: { medium: { quality: 70 }, "3xlarge": { enabled: true } },
+      formats: ["webp", "jpeg"],
+    });
+    expect(gallery.derivatives.presets().map((p) => p.name)).toContain("3xlarge");
+    await check("admin-settings-derivatives");
+    // Back to the configured values.
+    await Promise.all([
+      page.waitForURL(/\/admin\/settings\?done=derivatives$/),
+      page.click("[data-testid=derivative-settings] button[name=reset]"),
+    ]);
+    expect(await gallery.settings.derivatives()).toEqual({ presets: {}, formats: null });
   });
 });

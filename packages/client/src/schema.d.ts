@@ -967,7 +967,7 @@ export interface paths {
         };
         /**
          * Share links the caller created (admins: all)
-         * @description The share links the caller created (admins: every link), optionally those of one album. Tokens are never shown again.
+         * @description The share links the caller created (admins: every link), newest first, optionally those of one album, a page at a time (`?limit=&cursor=`). Tokens are never shown again.
          *
          *     API tokens need the `shares:write` scope (`admin` carries every scope). Rate-limit class: `read`.
          */
@@ -1676,6 +1676,7 @@ export interface components {
         };
         UpdateShareLink: {
             password?: string | null;
+            privacyLevel?: 0 | 1 | 2 | 4 | 8;
             expiresAt?: string | null;
             maxUses?: number | null;
             canDownload?: boolean;
@@ -6271,6 +6272,10 @@ export interface operations {
     listShareLinks: {
         parameters: {
             query?: {
+                /** @description Page size (1–200, default 50). */
+                limit?: number;
+                /** @description Cursor from the previous page's `nextCursor`. */
+                cursor?: string;
                 albumId?: string;
             };
             header?: never;
@@ -6309,11 +6314,14 @@ export interface operations {
                      *           "createdAt": "2026-05-01T09:30:00.000Z",
                      *           "revokedAt": "2026-05-01T09:30:00.000Z"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextCursor": "k7x2m9p4q1w8"
                      *     }
                      */
                     "application/json": {
                         items: components["schemas"]["ShareLink"][];
+                        /** @description Null on the last page. */
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -6441,6 +6449,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "password": "correct horse battery staple",
+                 *       "privacyLevel": 0,
                  *       "expiresAt": "2026-05-01T09:30:00.000Z",
                  *       "maxUses": 10,
                  *       "canDownload": true,

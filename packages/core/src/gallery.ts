@@ -197,6 +197,11 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     delivery: options.derivatives?.delivery,
     signedUrlSeconds: options.derivatives?.signedUrlSeconds,
     memoryCacheBytes: options.derivatives?.memoryCacheBytes,
+    // Admins' stored preset and format settings, the last layer (read lazily: the settings service comes later).
+    settings: {
+      get: () => settings.derivatives(),
+      snapshot: () => settings.derivativesSnapshot(),
+    },
     lock: (name, fn) => locks.withLock(name, fn),
   });
   const { setPresets: _setPresets, ...derivatives } = derivativesInternal;
@@ -334,6 +339,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     },
   });
   await settings.get();
+  await settings.derivatives();
   const auth = createAuthService({
     db,
     ttlMs: options.sessions?.ttlMs ?? 30 * 24 * 3600 * 1000,

@@ -45,7 +45,9 @@ export { negotiateFormat } from "./derivatives/negotiate.js";
 export type {
   DerivativeFormat,
   DerivativePreset,
+  DerivativeSettings,
   PresetOverride,
+  PresetSetting,
   RecipeOptions,
 } from "./derivatives/presets.js";
 export {
@@ -250,6 +252,7 @@ export {
 export type {
   AdminAlbumOption,
   AdminAlbumRow,
+  AdminDerivativeSettings,
   AdminGallerySettings,
   AdminLibraryPage,
   AdminMessages,
@@ -258,6 +261,7 @@ export type {
   AdminPhotoCard,
   AdminPluginField,
   AdminPluginRow,
+  AdminPresetRow,
   AdminShareRow,
   AdminTokenRow,
   AdminUserRow,

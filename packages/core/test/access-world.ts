@@ -10,7 +10,7 @@ import {
 } from "@vernissage/core";
 import fc from "fast-check";
 import { type Kysely, sql } from "kysely";
-import { albumViewable, photoColumns, photoVisible } from "../src/access/visibility.js";
+import { albumViewable, photoColumns, photoVisible, viewableAlbumIds } from "../src/access/visibility.js";
 
 /**
  * Random worlds for the agreement test of the visibility rule: album trees, grants to users and groups,
@@ -383,8 +383,22 @@ export async function compareWorld(db: Kysely<DB>, world: GeneratedWorld): Promi
       .select("p.id")
       .where(photoVisible(actor, photoColumns("p")))
       .execute();
+    // The second formulation: the actor's viewable album set, computed once per statement (search uses it).
+    const set = viewableAlbumIds(actor);
+    const setAlbums = await db
+      .selectFrom("albums as a")
+      .select("a.id")
+      .where(set === null ? sql<boolean>`1 = 1` : sql<boolean>`a.id in (${set})`)
+      .execute();
+    const setPhotos = await db
+      .selectFrom("photos as p")
+      .select("p.id")
+      .where(photoVisible(actor, photoColumns("p"), { albumSet: true }))
+      .execute();
     const sqlAlbums = albums.map((r) => r.id).sort();
     const sqlPhotos = photos.map((r) => r.id).sort();
+    const sqlSetAlbums = setAlbums.map((r) => r.id).sort();
+    const sqlSetPhotos = setPhotos.map((r) => r.id).sort();
     const refAlbums = world.albums
       .filter((a) => referenceAlbumViewable(ref, actor, a.id))
       .map((a) => a.id)
@@ -393,8 +407,21 @@ export async function compareWorld(db: Kysely<DB>, world: GeneratedWorld): Promi
       .filter((p) => referencePhotoVisible(ref, actor, p.id))
       .map((p) => p.id)
       .sort();
-    if (sqlAlbums.join() !== refAlbums.join() || sqlPhotos.join() !== refPhotos.join()) {
-      return JSON.stringify({ actor, sqlAlbums, refAlbums, sqlPhotos, refPhotos });
+    if (
+      sqlAlbums.join() !== refAlbums.join() ||
+      sqlPhotos.join() !== refPhotos.join() ||
+      sqlSetAlbums.join() !== refAlbums.join() ||
+      sqlSetPhotos.join() !== refPhotos.join()
+    ) {
+      return JSON.stringify({
+        actor,
+        sqlAlbums,
+        sqlSetAlbums,
+        refAlbums,
+        sqlPhotos,
+        sqlSetPhotos,
+        refPhotos,
+      });
     }
   }
   return null;

@@ -368,15 +368,35 @@ export function createAdminLibraryPageRoutes(deps: Omit<AdminPageDeps, "maxUploa
     "albums",
   );
 
-  // One step up or down among its siblings.
+  // One step up or down among its siblings (the arrow buttons), or before/after another album (the tree's
+  // drag and drop between two rows): an album dropped beside one of another parent moves there first.
   albumAction(
     "/order",
     async (actor, id, { field }) => {
       const direction = field("direction", 8);
-      if (direction !== "up" && direction !== "down") throw new GalleryError("VALIDATION_FAILED");
+      const siblingId = field("siblingId", 64);
+      const placement = field("placement", 8);
       const tree = await gallery.dashboard.albumTree(actor);
       const self = tree.find((a) => a.id === id);
       if (!self) throw new GalleryError("NOT_FOUND");
+      if (siblingId !== "") {
+        if (!ID.test(siblingId) || (placement !== "before" && placement !== "after") || siblingId === id)
+          throw new GalleryError("VALIDATION_FAILED");
+        const sibling = tree.find((a) => a.id === siblingId);
+        if (!sibling) throw new GalleryError("NOT_FOUND");
+        let parentId = self.parentId;
+        if (sibling.parentId !== self.parentId) {
+          // Core checks the right to move there and refuses a move under the album's own subtree (a cycle).
+          await gallery.albums.update(actor, id, { parentId: sibling.parentId });
+          parentId = sibling.parentId;
+        }
+        const order = tree.filter((a) => a.parentId === parentId && a.id !== id).map((a) => a.id);
+        const at = order.indexOf(siblingId);
+        order.splice(placement === "before" ? at : at + 1, 0, id);
+        await gallery.albums.reorder(actor, parentId, order);
+        return `${admin}/albums?done=ordered`;
+      }
+      if (direction !== "up" && direction !== "down") throw new GalleryError("VALIDATION_FAILED");
       const order = tree.filter((a) => a.parentId === self.parentId).map((a) => a.id);
       const at = order.indexOf(id);
       const to = direction === "up" ? at - 1 : at + 1;
@@ -453,10 +473,21 @@ export function createAdminLibraryPageRoutes(deps: Omit<AdminPageDeps, "maxUploa
       const id = idParam(event);
       assertManages(g.managed, id);
       const cursor = event.url.searchParams.get("cursor") ?? undefined;
-      const [album, page] = await Promise.all([
+      // Core accepts a photo of any sub-album as the cover: `?scope=subtree` offers them too.
+      const scope = event.url.searchParams.get("scope") === "subtree" ? "subtree" : "album";
+      const [album, page, children] = await Promise.all([
         gallery.albums.get(identity.actor, id),
-        gallery.photos.listInAlbum(identity.actor, id, { cursor, limit: PAGE_SIZE }),
+        scope === "subtree"
+          ? gallery.photos.list(identity.actor, { albumId: id, cursor, limit: PAGE_SIZE })
+          : gallery.photos.listInAlbum(identity.actor, id, { cursor, limit: PAGE_SIZE }),
+        gallery.albums.list(identity.actor, { parentId: id, limit: 1 }),
       ]);
+      const self = `${admin}/albums/${encodeURIComponent(id)}/cover`;
+      const query = (params: Record<string, string>) => {
+        const q = new URLSearchParams(params).toString();
+        return q === "" ? self : `${self}?${q}`;
+      };
+      const scoped: Record<string, string> = scope === "subtree" ? { scope } : {};
       return render(
         contextFor(event, identity),
         {
@@ -464,9 +495,12 @@ export function createAdminLibraryPageRoutes(deps: Omit<AdminPageDeps, "maxUploa
           album: { id, name: album.name, href: `${admin}/albums/${encodeURIComponent(id)}` },
           photos: page.items.map(card),
           currentCoverId: album.coverPhotoId,
-          nextHref: page.nextCursor
-            ? `${admin}/albums/${encodeURIComponent(id)}/cover?cursor=${encodeURIComponent(page.nextCursor)}`
-            : null,
+          nextHref: page.nextCursor ? query({ ...scoped, cursor: page.nextCursor }) : null,
+          scope,
+          otherScopeHref:
+            children.items.length === 0 && scope === "album"
+              ? null
+              : query(scope === "subtree" ? {} : { scope: "subtree" }),
         },
         headers,
       );

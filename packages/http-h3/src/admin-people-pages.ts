@@ -3,12 +3,16 @@ import {
   type AdminPeoplePage,
   type AdminPluginField,
   type AdminPluginRow,
+  type AdminShareRow,
+  type DerivativeFormat,
   type Gallery,
   GalleryError,
   hasAdminView,
   isAdminActor,
   type PageContext,
   type PluginInfo,
+  type PresetSetting,
+  type ShareLink,
   TOKEN_SCOPES,
   type User,
 } from "@vernissage/core";
@@ -40,6 +44,14 @@ const STAFF_SCOPES = new Set(["admin", "users:admin"]);
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const PLUGIN_NAME = /^(@[a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Format orders the settings page offers (formats after JPEG would never be chosen, so JPEG ends each). */
+const FORMAT_ORDERS: readonly string[] = [
+  "avif,webp,jpeg",
+  "webp,avif,jpeg",
+  "avif,jpeg",
+  "webp,jpeg",
+  "jpeg",
+];
 
 const DONE: Record<string, MessageKey> = {
   "user-created": "admin.people.done.userCreated",
@@ -51,10 +63,12 @@ const DONE: Record<string, MessageKey> = {
   "group-deleted": "admin.people.done.groupDeleted",
   members: "admin.people.done.membersChanged",
   "share-revoked": "admin.people.done.shareRevoked",
+  "share-saved": "admin.people.done.shareSaved",
   "token-revoked": "admin.people.done.tokenRevoked",
   plugin: "admin.people.done.pluginSaved",
   "job-retried": "admin.people.done.jobRetried",
   settings: "admin.people.done.settingsSaved",
+  derivatives: "admin.people.done.derivativesSaved",
 };
 
 /** The message and status a refused form gets; other errors propagate (404, 500…). */
@@ -637,8 +651,43 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
   ): Promise<Response> => {
     const ctx = contextFor(event, identity);
     const actor = identity.actor;
-    const [links, albums] = await Promise.all([gallery.shares.list(actor), albumChoices(actor)]);
+    const cursor = event.url.searchParams.get("cursor") ?? undefined;
+    const [page, albums] = await Promise.all([
+      // A stale or forged cursor starts again from the first page rather than failing the page.
+      gallery.shares.page(actor, { cursor: cursor?.slice(0, 512) }).catch((error: unknown) => {
+        if (error instanceof GalleryError && error.code === "INVALID_CURSOR")
+          return gallery.shares.page(actor);
+        throw error;
+      }),
+      albumChoices(actor),
+    ]);
+    const links = page.items;
     const names = new Map(albums.map((a) => [a.id, a.label.trim()]));
+    await nameMissingAlbums(actor, links, names);
+    const error = options.error ?? null;
+    return render(
+      ctx,
+      {
+        view: "shares",
+        links: links.map((link) => shareRow(ctx.lang, link, names)),
+        albums,
+        allLinks: hasAdminView(actor),
+        maxLevel: actor.kind === "user" ? actor.privacyLevel : 0,
+        createdUrl: options.createdUrl ?? null,
+        nextHref: page.nextCursor
+          ? `${base}/account/shares?${new URLSearchParams({ cursor: page.nextCursor })}`
+          : null,
+        firstHref: cursor === undefined ? null : `${base}/account/shares`,
+        notice: error ? null : notice(event, ctx.lang),
+        error: error ? translate(ctx.lang, error.key) : null,
+      },
+      headers,
+      error?.status ?? (options.createdUrl ? 201 : 200),
+    );
+  };
+
+  /** Album names of links whose album is not among the viewer's choices (one look-up per album). */
+  async function nameMissingAlbums(actor: Actor, links: ShareLink[], names: Map<string, string>) {
     const missing = [
       ...new Set(links.map((l) => l.albumId).filter((id): id is string => id !== null)),
     ].filter((id) => !names.has(id));
@@ -646,36 +695,53 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
       const album = await gallery.albums.get(actor, id).catch(() => null);
       if (album) names.set(id, album.name);
     }
-    const error = options.error ?? null;
+  }
+
+  function shareRow(lang: string, link: ShareLink, names: Map<string, string>): AdminShareRow {
+    return {
+      id: link.id,
+      prefix: link.prefix,
+      target:
+        link.albumId !== null
+          ? translate(lang, "admin.people.shares.album", { name: names.get(link.albumId) ?? "—" })
+          : translate(lang, "admin.people.shares.photoSet", { count: link.photoIds.length }),
+      hasPassword: link.hasPassword,
+      expiresAt: link.expiresAt,
+      maxUses: link.maxUses,
+      useCount: link.useCount,
+      viewCount: link.viewCount,
+      canDownload: link.canDownload,
+      canUpload: link.canUpload,
+      isAlbum: link.albumId !== null,
+      privacyLevel: link.privacyLevel,
+      createdAt: link.createdAt,
+      revokedAt: link.revokedAt,
+    };
+  }
+
+  const shareEditPage = async (
+    event: H3Event,
+    identity: RequestIdentity,
+    headers: Headers,
+    id: string,
+    error: { key: MessageKey; status: number } | null = null,
+  ): Promise<Response> => {
+    const ctx = contextFor(event, identity);
+    const actor = identity.actor;
+    const link = await gallery.shares.get(actor, id);
+    const names = new Map<string, string>();
+    await nameMissingAlbums(actor, [link], names);
     return render(
       ctx,
       {
-        view: "shares",
-        links: links.map((link) => ({
-          id: link.id,
-          prefix: link.prefix,
-          target:
-            link.albumId !== null
-              ? translate(ctx.lang, "admin.people.shares.album", { name: names.get(link.albumId) ?? "—" })
-              : translate(ctx.lang, "admin.people.shares.photoSet", { count: link.photoIds.length }),
-          hasPassword: link.hasPassword,
-          expiresAt: link.expiresAt,
-          maxUses: link.maxUses,
-          useCount: link.useCount,
-          viewCount: link.viewCount,
-          canDownload: link.canDownload,
-          createdAt: link.createdAt,
-          revokedAt: link.revokedAt,
-        })),
-        albums,
-        allLinks: hasAdminView(actor),
+        view: "share",
+        link: shareRow(ctx.lang, link, names),
         maxLevel: actor.kind === "user" ? actor.privacyLevel : 0,
-        createdUrl: options.createdUrl ?? null,
-        notice: error ? null : notice(event, ctx.lang),
+        notice: null,
         error: error ? translate(ctx.lang, error.key) : null,
       },
       headers,
-      error?.status ?? (options.createdUrl ? 201 : 200),
+      error?.status ?? 200,
     );
   };
 
@@ -737,6 +803,51 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
       await readPostedForm(event.req, { csrfToken: true });
       await gallery.shares.revoke(identity.actor, id);
       return redirect(headers, `${base}/account/shares?done=share-revoked`);
+    }),
+  );
+
+  app.get(
+    `${base}/account/shares/:id/edit`,
+    wrap("page", async (event, identity, _rid, headers) => {
+      const redirected = guardUser(event, identity.actor, headers);
+      if (redirected) return redirected;
+      return shareEditPage(event, identity, headers, param(event, "id"));
+    }),
+  );
+
+  app.post(
+    `${base}/account/shares/:id/edit`,
+    wrap("page", async (event, identity, _rid, headers) => {
+      const redirected = guardUser(event, identity.actor, headers);
+      if (redirected) return redirected;
+      const id = param(event, "id");
+      const { field } = await readPostedForm(event.req, { csrfToken: true });
+      try {
+        const expiresField = field("expiresAt", 20);
+        const expiresAt = endOfDay(expiresField);
+        const maxUses = field("maxUses", 10);
+        const level = Number(field("privacyLevel", 2) || "0");
+        const password = field("password", 1025);
+        const clearPassword = field("clearPassword", 4) === "1";
+        if (Number.isNaN(expiresAt)) throw invalidForm("expiresAt");
+        if (maxUses !== "" && !/^\d{1,7}$/.test(maxUses)) throw invalidForm("maxUses");
+        if (!LEVELS.has(level)) throw invalidForm("privacyLevel");
+        if (clearPassword && password !== "") throw invalidForm("password");
+        const current = await gallery.shares.get(identity.actor, id);
+        await gallery.shares.update(identity.actor, id, {
+          // The day shown is re-posted unchanged: only a changed day moves the expiry (kept to the millisecond).
+          ...(expiresField === field("expiresWas", 20) ? {} : { expiresAt: expiresAt ?? null }),
+          ...(password !== "" ? { password } : clearPassword ? { password: null } : {}),
+          maxUses: maxUses === "" ? null : Number(maxUses),
+          ...(level === current.privacyLevel ? {} : { privacyLevel: level }),
+          canDownload: field("canDownload", 4) === "1",
+          ...(current.albumId === null ? {} : { canUpload: field("canUpload", 4) === "1" }),
+        });
+      } catch (error) {
+        if (error instanceof GalleryError && error.code === "NOT_FOUND") throw error;
+        return shareEditPage(event, identity, headers, id, refusal(error));
+      }
+      return redirect(headers, `${base}/account/shares?done=share-saved`);
     }),
   );
 
@@ -1029,13 +1140,28 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     error: { key: MessageKey; status: number } | null,
   ): Promise<Response> => {
     const ctx = contextFor(event, identity);
-    const current = await gallery.settings.get();
+    const [current, stored] = await Promise.all([gallery.settings.get(), gallery.settings.derivatives()]);
+    const configured = gallery.derivatives.formats().join(",");
     return render(
       ctx,
       {
         view: "settings",
         settings: { ...current, defaultLanguage: current.defaultLanguage ?? "" },
         languages: SUPPORTED_LANGUAGES,
+        derivatives: {
+          presets: gallery.derivatives.catalogue().map((p) => ({
+            name: p.name,
+            width: p.width,
+            height: p.height,
+            crop: p.crop,
+            enabled: p.enabled,
+            quality: p.quality,
+            eager: p.eager,
+          })),
+          formatOrder: stored.formats?.join(",") ?? "",
+          configuredFormats: stored.formats === null ? configured : "",
+          formatChoices: FORMAT_ORDERS,
+        },
         notice: error ? null : notice(event, ctx.lang),
         error: error ? translate(ctx.lang, error.key) : null,
       },
@@ -1074,6 +1200,44 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
         return settingsPage(event, identity, headers, refusal(error));
       }
       return redirect(headers, `${base}/admin/settings?done=settings`);
+    }),
+  );
+
+  // Derivative presets (on/off, quality) and the format order: stored settings over the configuration. Only
+  // values that differ from the configured ones are stored, so a later configuration change still shows.
+  app.post(
+    `${base}/admin/settings/derivatives`,
+    wrap("page", async (event, identity, _rid, headers) => {
+      const redirected = guardAdmin(event, identity.actor, headers);
+      if (redirected) return redirected;
+      const { field, form } = await readPostedForm(event.req, { csrfToken: true });
+      try {
+        if (field("reset", 4) === "1") {
+          await gallery.settings.updateDerivatives(identity.actor, { presets: {}, formats: null });
+        } else {
+          const order = field("formats", 32);
+          if (order !== "" && !FORMAT_ORDERS.includes(order)) throw invalidForm("formats");
+          const presets: Record<string, PresetSetting> = {};
+          for (const p of gallery.derivatives.catalogue()) {
+            const raw = field(`quality.${p.name}`, 8);
+            if (!/^\d{1,3}$/.test(raw)) throw invalidForm(`quality.${p.name}`);
+            const quality = Number(raw);
+            // Eager presets are made on upload: their box is always on (and posts no checkbox).
+            const enabled = p.eager || form.getAll(`enabled.${p.name}`).includes("1");
+            const change: PresetSetting = {};
+            if (enabled !== p.configured.enabled) change.enabled = enabled;
+            if (quality !== p.configured.quality) change.quality = quality;
+            if (Object.keys(change).length > 0) presets[p.name] = change;
+          }
+          await gallery.settings.updateDerivatives(identity.actor, {
+            presets,
+            formats: order === "" ? null : (order.split(",") as DerivativeFormat[]),
+          });
+        }
+      } catch (error) {
+        return settingsPage(event, identity, headers, refusal(error));
+      }
+      return redirect(headers, `${base}/admin/settings?done=derivatives`);
     }),
   );
 }

@@ -11,6 +11,7 @@ import {
 import { defaultTheme } from "@vernissage/theme-default";
 import { getRouterParams, H3, type H3Event } from "h3";
 import pino, { type Logger } from "pino";
+import { FastResponse } from "srvx";
 import type { z } from "zod";
 import { mountApiDocs } from "./api-docs.js";
 import { apiRoutes, assertUniqueOperationIds } from "./api-routes.js";
@@ -268,6 +269,7 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
         return runIdempotent(idem, async (request) => {
           const body = route.body ? parse(route.body, await readJson(request), "body") : undefined;
           let status = route.status ?? 200;
+          let child: Logger | undefined;
           const result = await route.handler({
             request,
             url: event.url,
@@ -279,7 +281,11 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
             gallery,
             links,
             requestId,
-            log: log.child({ reqId: requestId }),
+            // A pino child per request costs even when no handler logs: made on first use.
+            get log() {
+              child ??= log.child({ reqId: requestId });
+              return child;
+            },
             responseHeaders: headers,
             setStatus: (s) => {
               status = s;
@@ -288,7 +294,7 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
           headers.set("cache-control", "no-store");
           if (route.response === null || status === 204) return new Response(null, { status, headers });
           headers.set("content-type", "application/json; charset=utf-8");
-          return new Response(JSON.stringify(result), { status, headers });
+          return new FastResponse(JSON.stringify(result), { status, headers });
         });
       }),
     );
@@ -335,29 +341,27 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
   );
 
   // --- Media -------------------------------------------------------------------------------------------
-  app.get(
-    `${base}/media/photos/:id/original/:version`,
-    wrap("media", async (event, identity, requestId) => {
-      const { id = "", version = "" } = getRouterParams(event, { decode: true });
-      if (gallery.auth.loginOnly && identity.actor.kind === "guest")
-        throw new GalleryError("UNAUTHENTICATED");
-      const file = await gallery.derivatives.original(identity.actor, id);
-      return sendMedia(event.req, file, { immutable: version === file.version, requestId });
-    }),
-  );
-  app.get(
-    `${base}/media/photos/:id/:preset/:version`,
-    wrap("media", async (event, identity, requestId) => {
-      const { id = "", preset = "", version = "" } = getRouterParams(event, { decode: true });
-      if (gallery.auth.loginOnly && identity.actor.kind === "guest")
-        throw new GalleryError("UNAUTHENTICATED");
-      const file = await gallery.derivatives.get(identity.actor, id, preset, {
-        accept: event.req.headers.get("accept"),
-      });
-      // Only a URL carrying the current version may be cached forever (an old one now shows other bytes).
-      return sendMedia(event.req, file, { immutable: version === file.version, vary: "Accept", requestId });
-    }),
-  );
+  // GET and HEAD (a HEAD answers the same headers without the body).
+  const media = (path: string, handler: Parameters<typeof wrap>[1]) => {
+    const wrapped = wrap("media", handler);
+    app.get(path, wrapped);
+    app.on("HEAD", path, wrapped);
+  };
+  media(`${base}/media/photos/:id/original/:version`, async (event, identity, requestId) => {
+    const { id = "", version = "" } = getRouterParams(event, { decode: true });
+    if (gallery.auth.loginOnly && identity.actor.kind === "guest") throw new GalleryError("UNAUTHENTICATED");
+    const file = await gallery.derivatives.original(identity.actor, id);
+    return sendMedia(event.req, file, { immutable: version === file.version, requestId });
+  });
+  media(`${base}/media/photos/:id/:preset/:version`, async (event, identity, requestId) => {
+    const { id = "", preset = "", version = "" } = getRouterParams(event, { decode: true });
+    if (gallery.auth.loginOnly && identity.actor.kind === "guest") throw new GalleryError("UNAUTHENTICATED");
+    const file = await gallery.derivatives.get(identity.actor, id, preset, {
+      accept: event.req.headers.get("accept"),
+    });
+    // Only a URL carrying the current version may be cached forever (an old one now shows other bytes).
+    return sendMedia(event.req, file, { immutable: version === file.version, vary: "Accept", requestId });
+  });
 
   // --- Pages and assets --------------------------------------------------------------------------------
   app.get(

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { ByteRange, MediaFile } from "@vernissage/core";
+import { FastResponse } from "srvx";
 
 /** Bodies up to this size are read into one buffer instead of streamed. */
 const SMALL_BODY = 512 * 1024;
@@ -102,8 +103,9 @@ export async function sendMedia(
     const end = useRange.end ?? file.size - 1;
     headers.set("content-range", `bytes ${useRange.start}-${end}/${file.size}`);
     headers.set("content-length", String(end - useRange.start + 1));
-    return new Response(body, { status: 206, headers });
+    return new FastResponse(body, { status: 206, headers });
   }
   headers.set("content-length", String(file.size));
-  return new Response(body, { status: 200, headers });
+  // FastResponse: node:http gets the bytes as they are (no undici body stream) under `toNodeHandler`.
+  return new FastResponse(body, { status: 200, headers });
 }

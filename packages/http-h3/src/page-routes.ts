@@ -138,7 +138,8 @@ export function createPageRoutes(deps: PageRouteDeps): void {
     }
     const cursor = event.url.searchParams.get("cursor") ?? undefined;
     const [parents, children, photos] = await Promise.all([
-      gallery.albums.ancestors(identity.actor, album.id),
+      // A root album has no ancestors: skip the query.
+      album.parentId === null ? [] : gallery.albums.ancestors(identity.actor, album.id),
       gallery.albums.list(identity.actor, { parentId: album.id, limit: 200 }),
       gallery.photos.listInAlbum(identity.actor, album.id, { cursor, limit: PHOTOS_PER_PAGE }),
     ]);
@@ -180,7 +181,8 @@ export function createPageRoutes(deps: PageRouteDeps): void {
       const { photo } = context;
       const ctx = contextFor(event, identity);
       const walked = context.album;
-      const ancestors = walked ? await gallery.albums.ancestors(identity.actor, walked.id) : [];
+      const ancestors =
+        walked && walked.parentId !== null ? await gallery.albums.ancestors(identity.actor, walked.id) : [];
       const label = (p: typeof photo) => p.title.trim() || p.originalFilename;
       const neighbour = (p: typeof photo | null) =>
         p === null ? null : { label: label(p), href: theme.photoView(p, walked?.id).href };

@@ -103,6 +103,23 @@ describe("media delivery", () => {
     expect(ifRange.headers.get("content-length")).toBe(String(size));
   });
 
+  it("answers HEAD with the GET's headers and no body, and 404 for a private photo to a guest", async () => {
+    const { t, photo } = await withPhoto();
+    const url = photo.derivatives.thumb?.url ?? "";
+    const get = await t.request(url);
+    const bytes = (await get.arrayBuffer()).byteLength;
+    const head = await t.request(url, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe(String(bytes));
+    expect(head.headers.get("etag")).toBe(get.headers.get("etag"));
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+    const original = await t.request(photo.originalUrl, { method: "HEAD" });
+    expect(original.status).toBe(200);
+    const hidden = await withPhoto({}, "private");
+    const guestHead = await hidden.t.request(hidden.photo.derivatives.thumb?.url ?? "", { method: "HEAD" });
+    expect(guestHead.status).toBe(404);
+  });
+
   it("answers 404 to a guest for a private photo's media exactly like a missing photo", async () => {
     const { t, cookie, photo } = await withPhoto({}, "private");
     const url = photo.derivatives.thumb?.url ?? "";

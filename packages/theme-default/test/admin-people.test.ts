@@ -69,6 +69,9 @@ const PAGES: AdminPeoplePage[] = [
         useCount: 2,
         viewCount: 7,
         canDownload: false,
+        canUpload: true,
+        isAlbum: true,
+        privacyLevel: 2,
         createdAt: 0,
         revokedAt: null,
       },
@@ -77,6 +80,8 @@ const PAGES: AdminPeoplePage[] = [
     allLinks: true,
     maxLevel: 4,
     createdUrl: `https://example.org/s/${HOSTILE}`,
+    nextHref: `/gallery/account/shares?cursor=${HOSTILE}`,
+    firstHref: "/gallery/account/shares",
   },
   {
     ...notices,
@@ -136,6 +141,36 @@ const PAGES: AdminPeoplePage[] = [
       defaultLanguage: "fr",
     },
     languages: ["en", "fr"],
+    derivatives: {
+      presets: [
+        { name: "square", width: 120, height: 120, crop: true, enabled: true, quality: 82, eager: true },
+        { name: "large", width: 1008, height: 756, crop: false, enabled: false, quality: 70, eager: false },
+      ],
+      formatOrder: "",
+      configuredFormats: "webp,jpeg",
+      formatChoices: ["avif,webp,jpeg", "jpeg"],
+    },
+  },
+  {
+    ...notices,
+    view: "share",
+    link: {
+      id: "s1",
+      prefix: "abc123",
+      target: HOSTILE,
+      hasPassword: true,
+      expiresAt: Date.UTC(2030, 5, 1, 12),
+      maxUses: 10,
+      useCount: 2,
+      viewCount: 7,
+      canDownload: true,
+      canUpload: false,
+      isAlbum: true,
+      privacyLevel: 2,
+      createdAt: 0,
+      revokedAt: null,
+    },
+    maxLevel: 4,
   },
 ];
 
@@ -172,6 +207,32 @@ describe("admin people templates", () => {
     const button = tagsNamed(tags, "button", ["data-copy-target", "token-secret"])[0];
     expect(button?.attributes.has("hidden")).toBe(true);
     expect(out).toContain("it will not be shown again");
+  });
+
+  it("edits a share link: current values filled in, password kept unless replaced or removed", () => {
+    const out = admin(pageContext({ isAdmin: false }), PAGES.at(-1) as AdminPeoplePage).toString();
+    const tags = parseHtml(out);
+    expect(tagsNamed(tags, "input", ["id", "share-edit-expires"])[0]?.attributes.get("value")).toBe(
+      "2030-06-01",
+    );
+    expect(tagsNamed(tags, "input", ["name", "expiresWas"])[0]?.attributes.get("value")).toBe("2030-06-01");
+    expect(tagsNamed(tags, "input", ["id", "share-edit-uses"])[0]?.attributes.get("value")).toBe("10");
+    expect(
+      tagsNamed(tags, "input", ["id", "share-edit-password"])[0]?.attributes.get("value"),
+    ).toBeUndefined();
+    expect(tagsNamed(tags, "input", ["id", "share-edit-clear"])).toHaveLength(1);
+    expect(tagsNamed(tags, "input", ["id", "share-edit-download"])[0]?.attributes.has("checked")).toBe(true);
+    expect(tagsNamed(tags, "input", ["id", "share-edit-upload"])[0]?.attributes.has("checked")).toBe(false);
+    expect(out).toContain('<option value="2" selected>');
+    expect(out).not.toContain('<option value="8"');
+    expect(out).toContain('href="/gallery/account/shares" aria-current="page"');
+    const photoSet = {
+      ...(PAGES.at(-1) as Extract<AdminPeoplePage, { view: "share" }>),
+    };
+    photoSet.link = { ...photoSet.link, isAlbum: false, hasPassword: false };
+    const plain = parseHtml(admin(pageContext({ isAdmin: false }), photoSet).toString());
+    expect(tagsNamed(plain, "input", ["id", "share-edit-upload"])).toHaveLength(0);
+    expect(tagsNamed(plain, "input", ["id", "share-edit-clear"])).toHaveLength(0);
   });
 
   it("gives members only their share-link and token tabs, in French", () => {

@@ -77,7 +77,8 @@ describe("admin", () => {
     }).toString();
     const tags = parseHtml(out);
     const forms = tagsNamed(tags, "form");
-    // Create, then per album its row and its up/down buttons (none at the ends), then the drag-and-drop move form.
+    // Create, then per album its row and its up/down buttons (none at the ends), then the drag-and-drop move
+    // and order (drop between two rows) forms.
     expect(forms.map((f) => f.attributes.get("action") ?? f.attributes.get("id"))).toEqual([
       "/gallery/admin/albums",
       "/gallery/admin/albums/a1",
@@ -86,6 +87,7 @@ describe("admin", () => {
       "/gallery/admin/albums/a3",
       "/gallery/admin/albums/a3/order",
       "album-move-form",
+      "album-order-form",
     ]);
     expect(tagsNamed(tags, "input", ["name", "direction"]).map((i) => i.attributes.get("value"))).toEqual([
       "down",

@@ -214,3 +214,45 @@ export function assertValidPresets(presets: readonly DerivativePreset[]): void {
     seen.add(p.name);
   }
 }
+
+/** An admin's stored change to one preset (the settings service): only these two fields may change at run time. */
+export interface PresetSetting {
+  /** Serve the preset (`false`: requests get the next smaller enabled one). */
+  enabled?: boolean | undefined;
+  /** Encoder quality 1–100. */
+  quality?: number | undefined;
+}
+
+/** Derivative settings stored by admins, applied over configuration and plugins (the last layer). */
+export interface DerivativeSettings {
+  /** Changes by preset name; presets not listed keep their configured values. */
+  presets: Record<string, PresetSetting>;
+  /** Negotiation order of output formats (JPEG included, the fallback), or null for the configured order. */
+  formats: DerivativeFormat[] | null;
+}
+
+/**
+ * Apply stored settings to a resolved preset list: unknown names are ignored, eager presets (`keepEnabled`) are
+ * never disabled (uploads make them), and a list left with no enabled preset keeps its configured switches.
+ */
+export function applyPresetSettings(
+  presets: readonly DerivativePreset[],
+  settings: DerivativeSettings | null,
+  keepEnabled: readonly string[] = [],
+): DerivativePreset[] {
+  if (settings === null) return presets.map((p) => ({ ...p }));
+  const out = presets.map((p) => {
+    const s = Object.hasOwn(settings.presets, p.name) ? settings.presets[p.name] : undefined;
+    if (!s) return { ...p };
+    return {
+      ...p,
+      ...(s.quality === undefined ? {} : { quality: s.quality }),
+      ...(s.enabled === undefined || (s.enabled === false && keepEnabled.includes(p.name))
+        ? {}
+        : { enabled: s.enabled }),
+    };
+  });
+  if (!out.some((p) => p.enabled))
+    return out.map((p, i) => ({ ...p, enabled: presets[i]?.enabled ?? p.enabled }));
+  return out;
+}

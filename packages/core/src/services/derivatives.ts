@@ -13,9 +13,11 @@ import type { DB, PhotoRow } from "../db/schema.js";
 import { createLimiter } from "../derivatives/limiter.js";
 import { negotiateFormat } from "../derivatives/negotiate.js";
 import {
+  applyPresetSettings,
   assertValidPresets,
   type DerivativeFormat,
   type DerivativePreset,
+  type DerivativeSettings,
   derivativeKey,
   FORMAT_MIME,
   outputSize,
@@ -93,6 +95,17 @@ export interface RebuildResult {
 export interface DerivativeService {
   /** Enabled presets, smallest first. */
   presets(): readonly DerivativePreset[];
+  /**
+   * Every preset, enabled or not, smallest first, with the admins' stored settings applied (the settings page
+   * lists them); `eager` presets are made on upload and cannot be disabled.
+   */
+  catalogue(): readonly (DerivativePreset & {
+    eager: boolean;
+    /** The values configuration and plugins give, before the stored settings. */
+    configured: { enabled: boolean; quality: number };
+  })[];
+  /** The gallery's format negotiation order now (stored settings over configuration). */
+  formats(): readonly DerivativeFormat[];
   /** Sizes and URL versions of every enabled preset for a photo (no generation). */
   describe(photo: Pick<Photo, "sha256" | "width" | "height" | "mimeType" | "focus">): DerivativeDescriptor[];
   /**
@@ -157,6 +170,11 @@ export interface DerivativeServiceDeps {
   signedUrlSeconds?: number | undefined;
   /** Bytes of hot derivatives kept in memory (keys are immutable, so never stale); 0 turns it off. @default 64 MiB */
   memoryCacheBytes?: number | undefined;
+  /**
+   * Admins' stored preset and format settings (the settings service), applied over configuration and plugins.
+   * `get` re-reads them when its cached copy is older than the settings TTL; `snapshot` never waits.
+   */
+  settings?: { get(): Promise<DerivativeSettings>; snapshot(): DerivativeSettings } | undefined;
   /** Runs `fn` holding a lock all processes see (one generation per source at a time across processes). */
   lock?: (<T>(name: string, fn: () => Promise<T>) => Promise<T>) | undefined;
 }
@@ -182,8 +200,13 @@ const ALL_FORMATS: readonly DerivativeFormat[] = ["jpeg", "webp", "avif"];
 /** @internal */
 export function createDerivativeService(deps: DerivativeServiceDeps): DerivativeServiceInternal {
   const { db, store, originals } = deps;
+  // `base`: configuration and plugins; `all`/`enabled`/`formats`: with the stored settings applied, recomputed
+  // whenever the settings service hands out a different settings object (a change, here or in another process).
+  let base: readonly DerivativePreset[] = [];
   let all: readonly DerivativePreset[] = [];
   let enabled: readonly DerivativePreset[] = [];
+  let formats: readonly DerivativeFormat[] = deps.formats;
+  let applied: DerivativeSettings | null | undefined;
   // Recipe hashes by preset, format and per-photo options: a media request needs several, each a SHA-256.
   const recipes = new Map<string, string>();
   const hashOf = (preset: DerivativePreset, format: DerivativeFormat, options: RecipeOptions) => {
@@ -197,11 +220,31 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
     }
     return hash;
   };
+  const recompute = (settings: DerivativeSettings | null) => {
+    applied = settings;
+    recipes.clear();
+    all = applyPresetSettings(base, settings, deps.eager);
+    enabled = all.filter((p) => p.enabled);
+    formats = settings?.formats ?? deps.formats;
+  };
   const setPresets = (presets: readonly DerivativePreset[]) => {
     assertValidPresets(presets);
-    recipes.clear();
-    all = [...presets].sort((a, b) => a.width * a.height - b.width * b.height);
-    enabled = all.filter((p) => p.enabled);
+    base = [...presets].sort((a, b) => a.width * a.height - b.width * b.height);
+    recompute(null);
+    // The stored settings are applied again at the next use.
+    applied = undefined;
+  };
+  /** Bring the presets up to date with the stored settings (cheap when they have not changed). */
+  const view = () => {
+    if (!deps.settings) return;
+    const settings = deps.settings.snapshot();
+    if (settings !== applied) recompute(settings);
+  };
+  /** {@link view} after re-reading the stored settings when the cached copy is older than the TTL. */
+  const fresh = async () => {
+    if (!deps.settings) return;
+    await deps.settings.get();
+    view();
   };
   setPresets(deps.presets);
   const limit = createLimiter(deps.concurrency);
@@ -220,7 +263,7 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
     recordCache.set(key, { byte_size: Number(size) });
   };
 
-  const formatsOf = (preset: DerivativePreset) => preset.formats ?? deps.formats;
+  const formatsOf = (preset: DerivativePreset) => preset.formats ?? formats;
   const mayAnimate = (mime: string) =>
     deps.animation === "keep" && (mime === "image/gif" || mime === "image/webp");
   const focusOf = (row: RecipeRow) =>
@@ -235,12 +278,22 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
     const options = recipeOf(row);
     return derivativeKey(row.sha256, preset, format, options, hashOf(preset, format, options));
   };
+  // The recipe half of a URL version depends only on the recipe hashes: a page of 60 photos × 9 presets would
+  // otherwise pay 540 SHA-256s, a media request one. Pure function of its key, so never stale.
+  const recipeVersions = new Map<string, string>();
   const versionOf = (row: RecipeRow, preset: DerivativePreset) => {
+    const options = recipeOf(row);
     const recipes = formatsOf(preset)
       .concat(["jpeg"])
-      .map((f) => hashOf(preset, f, recipeOf(row)))
+      .map((f) => hashOf(preset, f, options))
       .join(",");
-    return `${row.sha256.slice(0, 10)}${createHash("sha256").update(recipes).digest("hex").slice(0, 6)}`;
+    let suffix = recipeVersions.get(recipes);
+    if (suffix === undefined) {
+      suffix = createHash("sha256").update(recipes).digest("hex").slice(0, 6);
+      if (recipeVersions.size >= 10_000) recipeVersions.clear();
+      recipeVersions.set(recipes, suffix);
+    }
+    return `${row.sha256.slice(0, 10)}${suffix}`;
   };
 
   function presetOrThrow(name: string): DerivativePreset {
@@ -434,6 +487,7 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
 
   /** Files of a photo's content that no current recipe produces any more (a preset changed or went away). */
   async function staleKeys(row: PhotoRow): Promise<string[]> {
+    await fresh();
     // Every photo made from the same content counts (each may have its own centre of interest).
     const sharing = await db
       .selectFrom("photos")
@@ -452,6 +506,7 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
   }
 
   function namesToPresets(names: readonly string[]): DerivativePreset[] {
+    view();
     return [...new Set(names)].map((name) => {
       const preset = all.find((p) => p.name === name);
       if (!preset?.enabled) throw new GalleryError("PRESET_NOT_FOUND", { data: { preset: name } });
@@ -462,9 +517,30 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
   const service: DerivativeServiceInternal = {
     setPresets,
 
-    presets: () => enabled,
+    presets: () => {
+      view();
+      return enabled;
+    },
+
+    catalogue: () => {
+      view();
+      return all.map((p) => {
+        const from = base.find((b) => b.name === p.name) ?? p;
+        return {
+          ...p,
+          eager: deps.eager.includes(p.name),
+          configured: { enabled: from.enabled, quality: from.quality },
+        };
+      });
+    },
+
+    formats: () => {
+      view();
+      return formats;
+    },
 
     describe(photo) {
+      view();
       const row: RecipeRow = {
         sha256: photo.sha256,
         mime_type: photo.mimeType,
@@ -479,6 +555,7 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
     },
 
     async get(actor, photoId, presetName, options = {}) {
+      await fresh();
       const preset = presetOrThrow(presetName);
       const row = await visibleRow(actor, photoId);
       const format = negotiateFormat(options.accept, formatsOf(preset));
@@ -593,6 +670,7 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
     },
 
     async generate(photoId, presetNames, formats) {
+      await fresh();
       const row = await db.selectFrom("photos").selectAll().where("id", "=", photoId).executeTakeFirst();
       if (!row) return 0;
       const wanted = presetNames
@@ -603,6 +681,7 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
 
     async rebuild(actor, input = {}) {
       assertAdmin(actor);
+      await fresh();
       const wanted = namesToPresets(input.presets ?? deps.eager);
       const formats = input.formats ?? ["jpeg"];
       const result: RebuildResult = { photos: 0, generated: 0, removed: 0, failed: [] };

@@ -1,5 +1,5 @@
-import { type Kysely, type SqlBool, sql } from "kysely";
-import { albumViewable, photoColumns, photoVisible } from "../access/visibility.js";
+import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
+import { albumViewable, photoColumns, photoVisible, viewableAlbumIds } from "../access/visibility.js";
 import type { Actor } from "../actor.js";
 import type { DB, PhotoRow } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
@@ -114,29 +114,55 @@ export function createSearchService(deps: {
     },
   };
 
-  /** Text matches after `after`, newest first, at most `n` (the engine's full-text index, in listing order). */
+  /**
+   * PostgreSQL text matches after `after`, newest first, at most `n` (the full-text index in listing order).
+   * SQLite walks in one statement instead ({@link scanSqlite}).
+   */
   async function candidates(words: string[], after: ScanPosition | null, n: number): Promise<Candidate[]> {
-    if (deps.kind === "postgres") {
-      const tsquery = words.map((w) => `${w}:*`).join(" & ");
-      const from = after === null ? sql`` : sql`and (s.added_at, s.photo_id) < (${after[0]}, ${after[1]})`;
-      const rows = await sql<{
-        photo_id: string;
-        added_at: string | number;
-      }>`select s.photo_id, s.added_at from photo_search s where s.tsv @@ to_tsquery('simple', ${tsquery}) ${from} order by s.added_at desc, s.photo_id desc limit ${n}`.execute(
-        deps.db,
-      );
-      return rows.rows.map((r) => ({ id: r.photo_id, position: [Number(r.added_at), r.photo_id] }));
-    }
-    // FTS5 walks its rowids (added time × 1024 + slot, see migration 0010) in descending order, stopping at `n`.
-    const match = words.map((w) => `"${w}"*`).join(" ");
-    const from = after === null ? sql`` : sql`and rowid < ${after[0]}`;
+    const tsquery = words.map((w) => `${w}:*`).join(" & ");
+    const from = after === null ? sql`` : sql`and (s.added_at, s.photo_id) < (${after[0]}, ${after[1]})`;
     const rows = await sql<{
-      k: number;
       photo_id: string;
-    }>`select rowid as k, photo_id from photo_search where photo_search match ${match} ${from} order by rowid desc limit ${n}`.execute(
+      added_at: string | number;
+    }>`select s.photo_id, s.added_at from photo_search s where s.tsv @@ to_tsquery('simple', ${tsquery}) ${from} order by s.added_at desc, s.photo_id desc limit ${n}`.execute(
       deps.db,
     );
-    return rows.rows.map((r) => ({ id: r.photo_id, position: [Number(r.k), ""] }));
+    return rows.rows.map((r) => ({ id: r.photo_id, position: [Number(r.added_at), r.photo_id] }));
+  }
+
+  /**
+   * The listing filters and the visibility rule on the photo row aliased `p`. With `albumSet`, visibility checks
+   * the photo's albums against the actor's viewable album set, computed once per statement (its cost grows with
+   * the albums the actor may view), instead of walking each album's path up the tree per candidate (a cost per
+   * candidate): the set pays once a walk checks hundreds of candidates, i.e. when the actor sees few of them.
+   */
+  function conditions(
+    actor: Actor,
+    input: Omit<SearchPhotosInput, "q">,
+    albumSet: boolean,
+  ): Expression<SqlBool>[] {
+    const out: Expression<SqlBool>[] = [];
+    if (input.albumId !== undefined) {
+      const set = albumSet ? viewableAlbumIds(actor) : null;
+      const viewable =
+        set === null
+          ? albumViewable(actor, sql.ref("fap.album_id"))
+          : sql<SqlBool>`(fap.album_id || '') in (${set})`;
+      out.push(
+        sql<SqlBool>`exists (select 1 from album_photos fap inner join album_closure fc on fc.descendant_id = fap.album_id where fap.photo_id = p.id and fc.ancestor_id = ${input.albumId} and ${viewable})`,
+      );
+    }
+    if (input.tagId !== undefined) {
+      out.push(
+        sql<SqlBool>`exists (select 1 from photo_tags fpt where fpt.photo_id = p.id and fpt.tag_id = ${input.tagId})`,
+      );
+    }
+    if (input.takenFrom !== undefined) out.push(sql<SqlBool>`p.taken_at >= ${input.takenFrom}`);
+    if (input.takenTo !== undefined) out.push(sql<SqlBool>`p.taken_at <= ${input.takenTo}`);
+    if (input.addedFrom !== undefined) out.push(sql<SqlBool>`p.added_at >= ${input.addedFrom}`);
+    if (input.addedTo !== undefined) out.push(sql<SqlBool>`p.added_at <= ${input.addedTo}`);
+    out.push(photoVisible(actor, photoColumns("p"), { albumSet }));
+    return out;
   }
 
   /** The rows of those candidates that pass the listing filters and that the actor may see. */
@@ -144,31 +170,72 @@ export function createSearchService(deps: {
     actor: Actor,
     input: Omit<SearchPhotosInput, "q">,
     ids: string[],
+    albumSet: boolean,
   ): Promise<Map<string, PhotoRow>> {
     let query = deps.db.selectFrom("photos as p").selectAll("p").where("p.id", "in", ids);
-    if (input.albumId !== undefined) {
-      query = query.where(
-        sql<SqlBool>`exists (select 1 from album_photos fap inner join album_closure fc on fc.descendant_id = fap.album_id where fap.photo_id = p.id and fc.ancestor_id = ${input.albumId} and ${albumViewable(actor, sql.ref("fap.album_id"))})`,
-      );
-    }
-    if (input.tagId !== undefined) {
-      query = query.where(
-        sql<SqlBool>`exists (select 1 from photo_tags fpt where fpt.photo_id = p.id and fpt.tag_id = ${input.tagId})`,
-      );
-    }
-    if (input.takenFrom !== undefined) query = query.where("p.taken_at", ">=", input.takenFrom);
-    if (input.takenTo !== undefined) query = query.where("p.taken_at", "<=", input.takenTo);
-    if (input.addedFrom !== undefined) query = query.where("p.added_at", ">=", input.addedFrom);
-    if (input.addedTo !== undefined) query = query.where("p.added_at", "<=", input.addedTo);
-    query = query.where(photoVisible(actor, photoColumns("p")));
+    for (const condition of conditions(actor, input, albumSet)) query = query.where(condition);
     const rows = await query.execute();
     return new Map(rows.map((r) => [r.id, r]));
   }
 
+  /** Candidates checked with the per-candidate rule before the album set takes over (twice a page). */
+  function firstChunk(limit: number): number {
+    return Math.min(SEARCH_SCAN_BUDGET, Math.max(32, (limit + 1) * 2));
+  }
+
   /**
-   * Walk the matches newest first in doubling chunks (the first one twice a page), keep those that pass, and stop after `limit + 1` results
-   * (a full page and proof of a next one), at the end of the matches, or after {@link SEARCH_SCAN_BUDGET}
-   * candidates (then the cursor is the last candidate examined).
+   * The SQLite walk in one statement: FTS5 streams the matches newest first (its rowid order, no sort), each is
+   * joined to its photo and checked, and the statement stops after `limit + 1` results or at the rowid of the
+   * {@link SEARCH_SCAN_BUDGET}-th match (computed once, by an uncorrelated subquery). Only when the page is not
+   * full is that rowid read again, as the place to continue from. Same results and cursors as the chunked walk.
+   */
+  async function scanSqlite(
+    actor: Actor,
+    input: Omit<SearchPhotosInput, "q">,
+    words: string[],
+    after: number | null,
+    limit: number,
+  ): Promise<Page<Photo>> {
+    const match = words.map((w) => `"${w}"*`).join(" ");
+    const below = (alias: string) =>
+      after === null ? sql`` : sql`and ${sql.ref(`${alias}.rowid`)} < ${after}`;
+    // The rowid of the last match the budget allows (null when fewer matches remain).
+    const bound = sql`select b.rowid as k from photo_search b where b.photo_search match ${match} ${below("b")} order by b.rowid desc limit 1 offset ${SEARCH_SCAN_BUDGET - 1}`;
+    // The first chunk's worth of matches is checked with the per-candidate rule, the rest with the album set:
+    // SQLite evaluates only the CASE branch taken and builds the set on its first use, so an actor whose page
+    // fills early (an admin-like member, a guest of a public gallery) never pays for it. Admins (no set) skip it.
+    const first = sql`select f.rowid from photo_search f where f.photo_search match ${match} ${below("f")} order by f.rowid desc limit 1 offset ${firstChunk(limit) - 1}`;
+    const and = (list: Expression<SqlBool>[]) => sql<SqlBool>`(${sql.join(list, sql` and `)})`;
+    const where =
+      viewableAlbumIds(actor) === null
+        ? and(conditions(actor, input, false))
+        : sql<SqlBool>`(case when ps.rowid >= coalesce((${first}), -1) then ${and(conditions(actor, input, false))} else ${and(conditions(actor, input, true))} end)`;
+    const result = await sql<
+      PhotoRow & { search_key: number }
+    >`select ps.rowid as search_key, p.* from photo_search ps inner join photos p on p.id = ps.photo_id where ps.photo_search match ${match} ${below("ps")} and ps.rowid >= coalesce((${bound}), -1) and ${where} order by ps.rowid desc limit ${limit + 1}`.execute(
+      deps.db,
+    );
+    const rows = result.rows;
+    if (rows.length > limit) {
+      const last = rows[limit - 1] as (typeof rows)[number];
+      return {
+        items: rows.slice(0, limit).map(({ search_key: _k, ...row }) => toPhoto(row as PhotoRow)),
+        nextCursor: encodeCursor([SCAN_MODE, Number(last.search_key), ""]),
+      };
+    }
+    const end = await sql<{ k: number | null }>`${bound}`.execute(deps.db);
+    const stop = end.rows[0]?.k;
+    return {
+      items: rows.map(({ search_key: _k, ...row }) => toPhoto(row as PhotoRow)),
+      nextCursor: stop === undefined || stop === null ? null : encodeCursor([SCAN_MODE, Number(stop), ""]),
+    };
+  }
+
+  /**
+   * Walk the matches newest first, keep those that pass, and stop after `limit + 1` results (a full page and proof
+   * of a next one), at the end of the matches, or after {@link SEARCH_SCAN_BUDGET} candidates (then the cursor is
+   * the last candidate examined). SQLite does it in one statement; PostgreSQL in doubling chunks of candidates
+   * (the first one twice a page), each checked by one statement.
    */
   async function scan(actor: Actor, input: Omit<SearchPhotosInput, "q">, text: string): Promise<Page<Photo>> {
     const limit = pageLimit(input.limit);
@@ -180,15 +247,18 @@ export function createSearchService(deps: {
       if (mode !== SCAN_MODE || !Number.isSafeInteger(key)) throw new GalleryError("INVALID_CURSOR");
       position = [key, id];
     }
+    if (deps.kind === "sqlite") return scanSqlite(actor, input, words, position?.[0] ?? null, limit);
     const found: { row: PhotoRow; position: ScanPosition }[] = [];
     let examined = 0;
-    let chunk = Math.max(32, (limit + 1) * 2);
+    let chunk = firstChunk(limit);
     let ended = false;
     while (found.length <= limit && examined < SEARCH_SCAN_BUDGET) {
       const n = Math.min(chunk, SEARCH_SCAN_BUDGET - examined);
       const batch = await candidates(words, position, n);
       const rows =
-        batch.length === 0 ? new Map() : await accepted(actor, input, [...new Set(batch.map((c) => c.id))]);
+        batch.length === 0
+          ? new Map()
+          : await accepted(actor, input, [...new Set(batch.map((c) => c.id))], examined > 0);
       for (const c of batch) {
         examined++;
         position = c.position;

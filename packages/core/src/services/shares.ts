@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import { accessAtLeast, albumAccess, assertCanEditPhoto, requireScope } from "../access/permissions.js";
 import {
   type Actor,
@@ -13,6 +13,8 @@ import { GalleryError } from "../errors.js";
 import type { ShareInfo } from "../hook-contexts.js";
 import type { HookBus } from "../hooks.js";
 import { newId } from "../ids.js";
+import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
+import type { Page, PageInput } from "../types.js";
 import type { ActivityService } from "./activity.js";
 import { hashPassword, verifyPassword } from "./auth.js";
 import { hashSecret, randomSecret, secretMatches, splitToken } from "./secrets.js";
@@ -60,6 +62,8 @@ export interface CreateShareLinkInput {
 /** Input of {@link ShareService.update}. `password: null` removes the password. */
 export interface UpdateShareLinkInput {
   password?: string | null | undefined;
+  /** Highest privacy level the link reveals; at most the editor's. Open share sessions follow at once. */
+  privacyLevel?: number | undefined;
   expiresAt?: number | null | undefined;
   maxUses?: number | null | undefined;
   canDownload?: boolean | undefined;
@@ -83,6 +87,13 @@ export interface ShareService {
   create(actor: Actor, input: CreateShareLinkInput): Promise<{ share: ShareLink; token: string }>;
   /** Links the actor created (admins: all), newest first, optionally of one album. */
   list(actor: Actor, input?: { albumId?: string | undefined }): Promise<ShareLink[]>;
+  /**
+   * One page of the links the actor created (admins: all), newest first, optionally of one album; keyset
+   * pagination on (creation time, id), so links created while paging neither repeat nor shift the pages.
+   */
+  page(actor: Actor, input?: PageInput & { albumId?: string | undefined }): Promise<Page<ShareLink>>;
+  /** One link, for its creator or an admin (`NOT_FOUND` for anyone else, as for a missing link). */
+  get(actor: Actor, id: string): Promise<ShareLink>;
   /** Change a link (its creator or an admin). */
   update(actor: Actor, id: string, input: UpdateShareLinkInput): Promise<ShareLink>;
   /** Revoke a link at once: its share sessions end and its media stop being served. */
@@ -132,20 +143,32 @@ export function createShareService(deps: {
   });
   const dummyHash = hashPassword(randomSecret());
 
-  async function load(id: string): Promise<ShareLink> {
-    const row = await db.selectFrom("share_links").selectAll().where("id", "=", id).executeTakeFirst();
-    if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such share link." });
-    const photos = await db
-      .selectFrom("share_link_photos")
-      .select("photo_id")
-      .where("share_id", "=", id)
-      .orderBy("photo_id")
-      .execute();
-    return {
+  type ShareRow = Selectable<DB["share_links"]>;
+
+  /** Map rows to links, reading the photo sets of all of them in one query. */
+  async function toLinks(rows: ShareRow[]): Promise<ShareLink[]> {
+    const ids = rows.filter((r) => r.album_id === null).map((r) => r.id);
+    const photos =
+      ids.length === 0
+        ? []
+        : await db
+            .selectFrom("share_link_photos")
+            .select(["share_id", "photo_id"])
+            .where("share_id", "in", ids)
+            .orderBy("share_id")
+            .orderBy("photo_id")
+            .execute();
+    const byShare = new Map<string, string[]>();
+    for (const p of photos) {
+      const list = byShare.get(p.share_id) ?? [];
+      list.push(p.photo_id);
+      byShare.set(p.share_id, list);
+    }
+    return rows.map((row) => ({
       id: row.id,
       prefix: row.prefix,
       albumId: row.album_id,
-      photoIds: photos.map((p) => p.photo_id),
+      photoIds: byShare.get(row.id) ?? [],
       privacyLevel: row.privacy_level,
       hasPassword: row.password_hash !== null,
       expiresAt: row.expires_at === null ? null : Number(row.expires_at),
@@ -157,7 +180,14 @@ export function createShareService(deps: {
       createdBy: row.created_by,
       createdAt: Number(row.created_at),
       revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
-    };
+    }));
+  }
+
+  async function load(id: string): Promise<ShareLink> {
+    const row = await db.selectFrom("share_links").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such share link." });
+    const [link] = await toLinks([row]);
+    return link as ShareLink;
   }
 
   async function ownLink(actor: Actor, id: string): Promise<ShareLink> {
@@ -189,6 +219,37 @@ export function createShareService(deps: {
     if (typeof password !== "string" || password.length < 4 || password.length > 1024)
       throw invalid("password", "4–1024 characters");
     return hashPassword(password);
+  }
+
+  async function listed(
+    actor: Actor,
+    input: { albumId?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<ShareLink>> {
+    if (actor.kind !== "user" && actor.kind !== "token" && actor.kind !== "system")
+      throw new GalleryError("UNAUTHENTICATED");
+    requireScope(actor, "shares:write");
+    let query = db
+      .selectFrom("share_links")
+      .selectAll()
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(input.limit + 1);
+    if (!(actor.kind === "system" || hasAdminView(actor)))
+      query = query.where("created_by", "=", actor.userId);
+    if (input.albumId !== undefined) query = query.where("album_id", "=", input.albumId);
+    if (input.cursor !== undefined) {
+      const [at, id] = decodeCursor(input.cursor, ["n", "s"]) as [number, string];
+      query = query.where((eb) =>
+        eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", id)])]),
+      );
+    }
+    const rows = await query.execute();
+    const items = await toLinks(rows.slice(0, input.limit));
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: rows.length > input.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
+    };
   }
 
   return {
@@ -264,19 +325,15 @@ export function createShareService(deps: {
     },
 
     async list(actor, input = {}) {
-      if (actor.kind !== "user" && actor.kind !== "token" && actor.kind !== "system")
-        throw new GalleryError("UNAUTHENTICATED");
-      requireScope(actor, "shares:write");
-      let query = db
-        .selectFrom("share_links")
-        .select("id")
-        .orderBy("created_at", "desc")
-        .orderBy("id", "desc");
-      if (!(actor.kind === "system" || hasAdminView(actor)))
-        query = query.where("created_by", "=", actor.userId);
-      if (input.albumId !== undefined) query = query.where("album_id", "=", input.albumId);
-      const rows = await query.limit(500).execute();
-      return Promise.all(rows.map((r) => load(r.id)));
+      return (await listed(actor, { albumId: input.albumId, limit: 500 })).items;
+    },
+
+    async page(actor, input = {}) {
+      return listed(actor, { ...input, limit: pageLimit(input.limit) });
+    },
+
+    async get(actor, id) {
+      return ownLink(actor, id);
     },
 
     async update(actor, id, rawInput) {
@@ -289,6 +346,13 @@ export function createShareService(deps: {
       if (input.password !== undefined) patch.password_hash = await validPassword(input.password);
       if (input.expiresAt !== undefined) patch.expires_at = validExpiry(input.expiresAt);
       if (input.maxUses !== undefined) patch.max_uses = validMaxUses(input.maxUses);
+      if (input.privacyLevel !== undefined) {
+        if (!PRIVACY_LEVELS.includes(input.privacyLevel as PrivacyLevel))
+          throw invalid("privacyLevel", "0, 1, 2, 4 or 8");
+        if (input.privacyLevel > actorPrivacyLevel(actor))
+          throw new GalleryError("FORBIDDEN", { detail: "A link may not reveal more than its editor sees." });
+        patch.privacy_level = input.privacyLevel;
+      }
       if (input.canDownload !== undefined) patch.can_download = input.canDownload ? 1 : 0;
       if (input.canUpload !== undefined) {
         if (input.canUpload && link.albumId === null) throw invalid("canUpload", "album links only");

@@ -180,6 +180,10 @@ export type AdminLibraryPage =
       photos: AdminPhotoCard[];
       currentCoverId: string | null;
       nextHref: string | null;
+      /** `subtree`: the photos offered include those of every sub-album (newest first). */
+      scope: "album" | "subtree";
+      /** The same picker with the other scope, or null when the album has no sub-album. */
+      otherScopeHref: string | null;
     }
   | {
       view: "album-delete";
@@ -254,6 +258,12 @@ export interface AdminShareRow {
   canDownload: boolean;
   createdAt: number;
   revokedAt: number | null;
+  /** Upload right (album links only). */
+  canUpload: boolean;
+  /** True for an album link (upload rights are offered), false for a photo set. */
+  isAlbum: boolean;
+  /** Highest privacy level the link reveals. */
+  privacyLevel: number;
 }
 
 /** One API token row (never its secret). */
@@ -303,6 +313,29 @@ export interface AdminGallerySettings {
   loginOnly: boolean;
   /** Default interface language, or `""` for the theme's own default. */
   defaultLanguage: string;
+}
+
+/** One derivative preset on the settings page. */
+export interface AdminPresetRow {
+  name: string;
+  width: number;
+  height: number;
+  crop: boolean;
+  enabled: boolean;
+  quality: number;
+  /** Made on upload: cannot be disabled. */
+  eager: boolean;
+}
+
+/** The derivative part of the settings page. */
+export interface AdminDerivativeSettings {
+  presets: AdminPresetRow[];
+  /** The stored format order (`avif,webp,jpeg`…), or `""` for the configured one. */
+  formatOrder: string;
+  /** The configured format order, to label the default choice. */
+  configuredFormats: string;
+  /** The format orders offered. */
+  formatChoices: readonly string[];
 }
 
 /** Messages every admin-people page may show (already translated), or null. */
@@ -355,6 +388,17 @@ export type AdminPeoplePage =
       maxLevel: number;
       /** The URL of the link just created: shown once. */
       createdUrl: string | null;
+      /** The next page of links, or null on the last page. */
+      nextHref: string | null;
+      /** Back to the first page, when this is a later one. */
+      firstHref: string | null;
+    })
+  | (AdminNotices & {
+      view: "share";
+      /** The link being edited. */
+      link: AdminShareRow;
+      /** Highest privacy level the viewer may give the link. */
+      maxLevel: number;
     })
   | (AdminNotices & {
       view: "tokens";
@@ -379,6 +423,8 @@ export type AdminPeoplePage =
       settings: AdminGallerySettings;
       /** Languages the theme offers for the default-language choice. */
       languages: readonly string[];
+      /** Derivative presets and formats (stored settings over configuration). */
+      derivatives: AdminDerivativeSettings;
     });
 
 /** Render functions a theme provides. Every one returns escaped HTML. */

@@ -215,6 +215,7 @@ export const CreateShareLinkBody = z
 export const UpdateShareLinkBody = z
   .object({
     password: z.string().min(4).max(1024).nullable().optional(),
+    privacyLevel: Level.optional(),
     expiresAt: Timestamp.nullable().optional(),
     maxUses: z.number().int().min(1).max(1_000_000).nullable().optional(),
     canDownload: z.boolean().optional(),

@@ -1,7 +1,7 @@
 import type { ShareLink } from "@vernissage/core";
 import { z } from "zod";
 import { type ApiRoute, defineApiRoute } from "../route.js";
-import { IdParams } from "../schemas.js";
+import { IdParams, PageQuery, pageOf } from "../schemas.js";
 import { shareCookie } from "../session.js";
 import { type ApiRouteOptions, READ_ERRORS, WRITE_ERRORS } from "./common.js";
 import {
@@ -42,17 +42,18 @@ export function shareRoutes(options: ApiRouteOptions): ApiRoute[] {
       operationId: "listShareLinks",
       summary: "Share links the caller created (admins: all)",
       description:
-        "The share links the caller created (admins: every link), optionally those of one album. Tokens " +
-        "are never shown again.",
+        "The share links the caller created (admins: every link), newest first, optionally those of one " +
+        "album, a page at a time (`?limit=&cursor=`). Tokens are never shown again.",
       tags: ["shares"],
       scope: "shares:write",
       auth: "required",
       rateClass: "read",
-      query: z.object({ albumId: IdParams.shape.id.optional() }),
-      response: z.object({ items: z.array(ShareLinkSchema) }),
+      query: PageQuery.extend({ albumId: IdParams.shape.id.optional() }),
+      response: pageOf(ShareLinkSchema),
       errors: [...READ_ERRORS, "UNAUTHENTICATED", "INSUFFICIENT_SCOPE"],
       async handler(ctx) {
-        return { items: (await ctx.gallery.shares.list(ctx.actor, ctx.query)).map(shareJson) };
+        const page = await ctx.gallery.shares.page(ctx.actor, ctx.query);
+        return { items: page.items.map(shareJson), nextCursor: page.nextCursor };
       },
     }),
     defineApiRoute({

@@ -1,8 +1,10 @@
 /**
  * The album and photo admin script, served as the `admin-library.js` asset and loaded only by those admin
  * pages. Progressive enhancement, every action stays a plain form POST:
- * - album tree: drag an album onto another to move it inside (or onto the "top level" zone); the drop fills
- *   and submits the page's move form, the same one the album page's "move to" select posts;
+ * - album tree: drag an album onto the middle of another to move it inside (or onto the "top level" zone);
+ *   onto the upper or lower edge of a row to place it before or after that album (moving it beside it when
+ *   the parents differ). The drop fills and submits the page's move or order form, the same routes the album
+ *   page's "move to" select and the tree's arrow buttons post;
  * - batch manager: "select all on this page", shift-click to select a range, a live count of the selection,
  *   and only the fields of the chosen action shown.
  * It sets no inline style (CSP `style-src 'self'`) and runs no inline code.
@@ -20,9 +22,29 @@ export const adminLibraryJs = `"use strict";
       moveForm.querySelector("input[name=parentId]").value = parentId;
       moveForm.submit();
     };
-    var target = function (el, over) {
-      if (over) el.classList.add("is-drop-target");
-      else el.classList.remove("is-drop-target");
+    var orderForm = document.getElementById("album-order-form");
+    var place = function (albumId, siblingId, placement) {
+      orderForm.setAttribute("action", orderForm.getAttribute("data-action-base") + encodeURIComponent(albumId) + "/order");
+      orderForm.querySelector("input[name=siblingId]").value = siblingId;
+      orderForm.querySelector("input[name=placement]").value = placement;
+      orderForm.submit();
+    };
+    var CLASSES = { inside: "is-drop-target", before: "is-drop-before", after: "is-drop-after" };
+    var target = function (el, zone) {
+      Object.keys(CLASSES).forEach(function (k) {
+        if (k === zone) el.classList.add(CLASSES[k]);
+        else el.classList.remove(CLASSES[k]);
+      });
+    };
+    // The upper and lower quarter of a row place before or after it; the middle moves inside.
+    var zoneOf = function (li, event) {
+      if (!orderForm) return "inside";
+      var row = li.querySelector(".admin-tree-item") || li;
+      var box = row.getBoundingClientRect();
+      var y = event.clientY - box.top;
+      if (y < box.height / 4) return "before";
+      if (y > (box.height * 3) / 4) return "after";
+      return "inside";
     };
     Array.prototype.forEach.call(items, function (li) {
       li.setAttribute("draggable", "true");
@@ -46,24 +68,26 @@ export const adminLibraryJs = `"use strict";
       li.addEventListener("dragover", function (event) {
         if (!dragged || dragged === li.getAttribute("data-album-id")) return;
         event.preventDefault();
-        target(li, true);
+        target(li, zoneOf(li, event));
       });
-      li.addEventListener("dragleave", function () { target(li, false); });
+      li.addEventListener("dragleave", function () { target(li, null); });
       li.addEventListener("drop", function (event) {
         var id = li.getAttribute("data-album-id");
         if (!dragged || dragged === id) return;
         event.preventDefault();
-        target(li, false);
-        move(dragged, id);
+        var zone = zoneOf(li, event);
+        target(li, null);
+        if (zone === "inside") move(dragged, id);
+        else place(dragged, id, zone);
       });
     });
     if (rootZone) {
       rootZone.addEventListener("dragover", function (event) {
         if (!dragged) return;
         event.preventDefault();
-        target(rootZone, true);
+        target(rootZone, "inside");
       });
-      rootZone.addEventListener("dragleave", function () { target(rootZone, false); });
+      rootZone.addEventListener("dragleave", function () { target(rootZone, null); });
       rootZone.addEventListener("drop", function (event) {
         if (!dragged) return;
         event.preventDefault();

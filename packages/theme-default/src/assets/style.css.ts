@@ -1108,6 +1108,14 @@ fieldset.field {
   outline-offset: -3px;
 }
 
+.admin-tree > li.is-drop-before {
+  box-shadow: inset 0 3px 0 var(--accent);
+}
+
+.admin-tree > li.is-drop-after {
+  box-shadow: inset 0 -3px 0 var(--accent);
+}
+
 .drop-root {
   padding: 1rem;
   border: 2px dashed var(--border);

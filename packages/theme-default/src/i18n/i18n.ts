@@ -68,13 +68,28 @@ export function translate(lang: string, key: MessageKey, params: MessageParams =
 
 /** A number formatted for `lang`. */
 export function formatNumber(value: number, lang: string): string {
-  return new Intl.NumberFormat(supportedLanguage(lang) ?? SUPPORTED_LANGUAGES[0]).format(value);
+  const language = supportedLanguage(lang) ?? SUPPORTED_LANGUAGES[0];
+  // Building an Intl formatter costs far more than using one: keep one per supported language.
+  let format = numberFormats.get(language);
+  if (!format) {
+    format = new Intl.NumberFormat(language);
+    numberFormats.set(language, format);
+  }
+  return format.format(value);
 }
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const pluralRules = new Map<string, Intl.PluralRules>();
 
 /** "1 photo", "1 234 photos": the plural form `Intl.PluralRules` chooses for `count` in `lang`. */
 export function photoCountText(count: number, lang: string): string {
   const language = supportedLanguage(lang) ?? SUPPORTED_LANGUAGES[0];
-  const form = new Intl.PluralRules(language).select(count) === "one" ? "one" : "other";
+  let rules = pluralRules.get(language);
+  if (!rules) {
+    rules = new Intl.PluralRules(language);
+    pluralRules.set(language, rules);
+  }
+  const form = rules.select(count) === "one" ? "one" : "other";
   return translate(language, `count.photos.${form}`, { count });
 }
 

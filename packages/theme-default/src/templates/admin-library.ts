@@ -156,6 +156,11 @@ function albumsView(ctx: PageContext, data: View<"albums">): SafeHtml {
   <form id="album-move-form" method="post" hidden data-action-base="${admin}/albums/">
     ${csrfField(ctx)}
     <input type="hidden" name="parentId" value="">
+  </form>
+  <form id="album-order-form" method="post" hidden data-action-base="${admin}/albums/">
+    ${csrfField(ctx)}
+    <input type="hidden" name="siblingId" value="">
+    <input type="hidden" name="placement" value="">
   </form>`
   }
 </section>`;
@@ -350,7 +355,11 @@ ${
 function coverView(ctx: PageContext, data: View<"cover">): SafeHtml {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(ctx.lang, key, params);
   const action = `${ctx.basePath}/admin/albums/${data.album.id}/cover`;
-  return html`<p class="admin-links"><a href="${data.album.href}">${t("admin.lib.backToAlbum", { name: data.album.name })}</a></p>
+  return html`<p class="admin-links"><a href="${data.album.href}">${t("admin.lib.backToAlbum", { name: data.album.name })}</a>${
+    data.otherScopeHref === null
+      ? null
+      : html` <a href="${data.otherScopeHref}" data-testid="cover-scope">${data.scope === "subtree" ? t("admin.lib.cover.albumOnly") : t("admin.lib.cover.withSubAlbums")}</a>`
+  }</p>
 ${
   data.photos.length === 0
     ? html`<p class="empty-state">${t("admin.lib.photos.none")}</p>`

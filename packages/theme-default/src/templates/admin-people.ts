@@ -20,6 +20,7 @@ export const PEOPLE_TITLES: Record<AdminPeoplePage["view"], MessageKey> = {
   groups: "admin.people.groups",
   group: "admin.people.group.title",
   shares: "admin.people.shares",
+  share: "admin.people.share.title",
   tokens: "admin.people.tokens",
   plugins: "admin.people.plugins",
   plugin: "admin.people.plugin.title",
@@ -396,13 +397,72 @@ ${
         (link) =>
           html`<tr data-testid="share-row"><td><code>${link.prefix}…</code>${link.hasPassword ? html` <span class="badge">${t("admin.people.shares.protected")}</span>` : null}</td><td>${link.target}</td><td>${formatNumber(link.viewCount, ctx.lang)}</td><td>${formatNumber(link.useCount, ctx.lang)}${link.maxUses === null ? null : html` / ${formatNumber(link.maxUses, ctx.lang)}`}</td><td>${when(ctx, link.expiresAt, "admin.people.never")}</td><td>${link.revokedAt === null ? t("admin.people.live") : t("admin.people.revoked")}</td><td>${
             link.revokedAt === null
-              ? html`<form method="post" action="${base}/account/shares/${link.id}/revoke" class="inline-form">${csrfField(ctx)}<button type="submit" class="button button-secondary">${t("admin.people.revoke")}<span class="visually-hidden"> ${link.prefix}</span></button></form>`
+              ? html`<a class="button button-secondary" href="${base}/account/shares/${link.id}/edit" data-testid="share-edit">${t("admin.people.shares.edit")}<span class="visually-hidden"> ${link.prefix}</span></a> <form method="post" action="${base}/account/shares/${link.id}/revoke" class="inline-form">${csrfField(ctx)}<button type="submit" class="button button-secondary">${t("admin.people.revoke")}<span class="visually-hidden"> ${link.prefix}</span></button></form>`
               : null
           }</td></tr>`,
       )}
     </tbody>
   </table></div>`
   }
+  ${nextPageLink(ctx, data.nextHref, data.firstHref)}
+</section>`;
+}
+
+/** The UTC day of an epoch-ms time, as an `<input type="date">` value. */
+function dayOf(at: number | null): string {
+  return at === null ? "" : new Date(at).toISOString().slice(0, 10);
+}
+
+function shareEditor(ctx: PageContext, data: View<"share">): SafeHtml {
+  const t = (key: MessageKey) => translate(ctx.lang, key);
+  const base = ctx.basePath;
+  const link = data.link;
+  return html`${notices(data.notice, data.error)}
+<p><a href="${base}/account/shares">${t("admin.people.shares.back")}</a></p>
+<section aria-labelledby="share-edit-heading" class="admin-panel">
+  <h2 id="share-edit-heading"><code>${link.prefix}…</code> ${link.target}</h2>
+  <form class="admin-form" method="post" action="${base}/account/shares/${link.id}/edit" data-testid="edit-share">
+    ${csrfField(ctx)}
+    <div class="field">
+      <label for="share-edit-expires">${t("admin.people.expires")}</label>
+      <input id="share-edit-expires" name="expiresAt" type="date" value="${dayOf(link.expiresAt)}" aria-describedby="share-edit-expires-hint">
+      <input type="hidden" name="expiresWas" value="${dayOf(link.expiresAt)}">
+      <span id="share-edit-expires-hint" class="field-hint">${t("admin.people.shares.expiresHint")}</span>
+    </div>
+    <div class="field">
+      <label for="share-edit-password">${t("admin.people.shares.newPassword")}</label>
+      <input id="share-edit-password" name="password" type="password" minlength="4" maxlength="1024" autocomplete="new-password">
+    </div>
+    ${
+      link.hasPassword
+        ? html`<div class="field field-check">
+      <input id="share-edit-clear" name="clearPassword" type="checkbox" value="1">
+      <label for="share-edit-clear">${t("admin.people.shares.clearPassword")}</label>
+    </div>`
+        : null
+    }
+    <div class="field">
+      <label for="share-edit-uses">${t("admin.people.shares.maxUses")}</label>
+      <input id="share-edit-uses" name="maxUses" type="number" min="1" max="1000000" step="1" value="${link.maxUses === null ? "" : String(link.maxUses)}">
+    </div>
+    <div class="field">
+      <label for="share-edit-level">${t("admin.people.users.level")}</label>
+      <select id="share-edit-level" name="privacyLevel">${levelOptions(ctx, link.privacyLevel, Math.max(data.maxLevel, link.privacyLevel))}</select>
+    </div>
+    <div class="field field-check">
+      <input id="share-edit-download" name="canDownload" type="checkbox" value="1"${checked(link.canDownload)}>
+      <label for="share-edit-download">${t("admin.people.shares.download")}</label>
+    </div>
+    ${
+      link.isAlbum
+        ? html`<div class="field field-check">
+      <input id="share-edit-upload" name="canUpload" type="checkbox" value="1"${checked(link.canUpload)}>
+      <label for="share-edit-upload">${t("admin.people.shares.upload")}</label>
+    </div>`
+        : null
+    }
+    <button type="submit" class="button">${t("admin.people.save")}</button>
+  </form>
 </section>`;
 }
 
@@ -602,7 +662,46 @@ function settings(ctx: PageContext, data: View<"settings">): SafeHtml {
     <label for="settings-login-only">${t("admin.people.settings.loginOnly")}</label>
   </div>
   <button type="submit" class="button">${t("admin.people.save")}</button>
-</form>`;
+</form>
+${derivativeSettings(ctx, data.derivatives)}`;
+}
+
+function derivativeSettings(ctx: PageContext, d: View<"settings">["derivatives"]): SafeHtml {
+  const t = (key: MessageKey, params?: Record<string, string | number>) => translate(ctx.lang, key, params);
+  const label = (order: string) =>
+    order
+      .split(",")
+      .map((f) => f.toUpperCase())
+      .join(" → ");
+  return html`<section class="admin-panel" aria-labelledby="derivatives-heading">
+  <h2 id="derivatives-heading">${t("admin.people.settings.derivatives")}</h2>
+  <p class="admin-hint">${t("admin.people.settings.derivativesHint")}</p>
+  <form class="admin-form" method="post" action="${ctx.basePath}/admin/settings/derivatives" data-testid="derivative-settings">
+    ${csrfField(ctx)}
+    <div class="table-scroll"><table class="admin-table" data-testid="preset-table">
+      <thead><tr><th scope="col">${t("admin.people.settings.preset")}</th><th scope="col">${t("admin.people.settings.box")}</th><th scope="col">${t("admin.people.settings.enabled")}</th><th scope="col">${t("admin.people.settings.quality")}</th></tr></thead>
+      <tbody>
+        ${d.presets.map(
+          (p) =>
+            html`<tr data-testid="preset-row"><th scope="row">${p.name}</th><td>${p.width}×${p.height}${p.crop ? html` <span class="badge">${t("admin.people.settings.cropped")}</span>` : null}</td><td>${
+              p.eager
+                ? html`<input id="preset-enabled-${p.name}" type="checkbox" checked disabled aria-describedby="preset-eager-${p.name}"><label for="preset-enabled-${p.name}" class="visually-hidden">${t("admin.people.settings.enable", { name: p.name })}</label> <span id="preset-eager-${p.name}" class="field-hint">${t("admin.people.settings.eager")}</span>`
+                : html`<input id="preset-enabled-${p.name}" name="enabled.${p.name}" type="checkbox" value="1"${checked(p.enabled)}><label for="preset-enabled-${p.name}" class="visually-hidden">${t("admin.people.settings.enable", { name: p.name })}</label>`
+            }</td><td><label for="preset-quality-${p.name}" class="visually-hidden">${t("admin.people.settings.qualityOf", { name: p.name })}</label><input id="preset-quality-${p.name}" name="quality.${p.name}" type="number" min="1" max="100" step="1" required value="${String(p.quality)}"></td></tr>`,
+        )}
+      </tbody>
+    </table></div>
+    <div class="field">
+      <label for="settings-formats">${t("admin.people.settings.formats")}</label>
+      <select id="settings-formats" name="formats">
+        <option value=""${selected(d.formatOrder === "")}>${t("admin.people.settings.formatsConfigured", { order: d.configuredFormats === "" ? "—" : label(d.configuredFormats) })}</option>
+        ${d.formatChoices.map((order) => html`<option value="${order}"${selected(order === d.formatOrder)}>${label(order)}</option>`)}
+      </select>
+    </div>
+    <button type="submit" class="button">${t("admin.people.save")}</button>
+    <button type="submit" class="button button-secondary" name="reset" value="1" formnovalidate>${t("admin.people.settings.reset")}</button>
+  </form>
+</section>`;
 }
 
 /** Content of the people, sharing and settings admin pages (below the page title and the admin tabs). */
@@ -618,6 +717,8 @@ export function adminPeople(ctx: PageContext, data: AdminPeoplePage): SafeHtml {
       return groupEditor(ctx, data);
     case "shares":
       return shares(ctx, data);
+    case "share":
+      return shareEditor(ctx, data);
     case "tokens":
       return tokens(ctx, data);
     case "plugins":

@@ -56,7 +56,7 @@ function tabs(ctx: PageContext, current: AdminPage["view"]): SafeHtml {
   <ul role="list">
     ${shown.map(
       (tab) =>
-        html`<li><a href="${ctx.basePath}${tab.path}"${tab.view === current ? html` aria-current="page"` : null}>${translate(ctx.lang, tab.key)}</a></li>`,
+        html`<li><a href="${ctx.basePath}${tab.path}"${tab.view === (current === "share" ? "shares" : current) ? html` aria-current="page"` : null}>${translate(ctx.lang, tab.key)}</a></li>`,
     )}
   </ul>
 </nav>`;
