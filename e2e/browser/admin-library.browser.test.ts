@@ -1,21 +1,14 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createGallery, type Gallery, SYSTEM } from "@vernissage/core";
-import { createGalleryApp } from "@vernissage/http-h3";
-import pino from "pino";
-import type { BrowserContext, Page } from "playwright-core";
+import { type Gallery, SYSTEM } from "@vernissage/core";
+import type { Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type StackAdapters, stackAdapters } from "../support/stack.js";
 import {
+  type BrowserGallery,
   browserUnavailable,
-  launchBrowser,
+  openBrowserGallery,
   type PageProblems,
   screenshot,
   seriousAxeViolations,
-  serveFetch,
-  watchProblems,
 } from "./harness.js";
 
 /**
@@ -30,12 +23,9 @@ if (unavailable) console.warn(`Skipping the admin library browser suite: ${unava
 const WIDTHS = [375, 1440] as const;
 
 describe.skipIf(unavailable !== null)("the album and photo admin in Chromium", () => {
-  let dir: string;
-  let adapters: StackAdapters | undefined;
+  let env: BrowserGallery | undefined;
   let gallery: Gallery;
-  let server: Awaited<ReturnType<typeof serveFetch>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let context: BrowserContext;
+  let server: BrowserGallery["server"];
   let page: Page;
   let problems: PageProblems;
   const albums: Record<string, string> = {};
@@ -55,24 +45,8 @@ describe.skipIf(unavailable !== null)("the album and photo admin in Chromium", (
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "vernissage-browser-lib-"));
-    adapters = await stackAdapters(dir);
-    gallery = await createGallery({
-      database: adapters.database,
-      storage: adapters.storage,
-      jobs: { run: false },
-    });
-    await gallery.users.create(SYSTEM, {
-      username: "admin",
-      password: "correct horse battery",
-      role: "owner",
-    });
-    const app = createGalleryApp(gallery, { logger: pino({ level: "silent" }) });
-    server = await serveFetch((request) => Promise.resolve(app.fetch(request)));
-    browser = await launchBrowser();
-    context = browser.context;
-    page = context.pages()[0] ?? (await context.newPage());
-    problems = watchProblems(page);
+    env = await openBrowserGallery({ name: "lib" });
+    ({ gallery, server, page, problems } = env);
   });
 
   afterEach(() => {
@@ -81,11 +55,7 @@ describe.skipIf(unavailable !== null)("the album and photo admin in Chromium", (
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await gallery?.close();
-    await adapters?.dispose();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await env?.close();
   });
 
   it("logs in and creates nested albums", async () => {

@@ -1,19 +1,14 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createGallery, type Gallery, SYSTEM } from "@vernissage/core";
-import { createGalleryApp } from "@vernissage/http-h3";
-import pino from "pino";
-import type { BrowserContext, Page } from "playwright-core";
+import { type Gallery, SYSTEM } from "@vernissage/core";
+import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type StackAdapters, stackAdapters } from "../support/stack.js";
 import {
+  type BrowserGallery,
   browserUnavailable,
   launchBrowser,
+  openBrowserGallery,
   type PageProblems,
   screenshot,
   seriousAxeViolations,
-  serveFetch,
   watchProblems,
 } from "./harness.js";
 
@@ -29,12 +24,9 @@ const WIDTHS = [375, 1440] as const;
  * axe-core on every page; screenshots at 375 and 1440 px.
  */
 describe.skipIf(unavailable !== null)("admin people pages in Chromium", () => {
-  let dir: string;
-  let adapters: StackAdapters | undefined;
+  let env: BrowserGallery | undefined;
   let gallery: Gallery;
-  let server: Awaited<ReturnType<typeof serveFetch>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let context: BrowserContext;
+  let server: BrowserGallery["server"];
   let page: Page;
   let problems: PageProblems;
   let groupId = "";
@@ -48,26 +40,10 @@ describe.skipIf(unavailable !== null)("admin people pages in Chromium", () => {
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "vernissage-browser-people-"));
-    adapters = await stackAdapters(dir);
-    gallery = await createGallery({
-      database: adapters.database,
-      storage: adapters.storage,
-      jobs: { run: false },
-    });
-    await gallery.users.create(SYSTEM, {
-      username: "admin",
-      password: "correct horse battery",
-      role: "owner",
-    });
+    env = await openBrowserGallery({ name: "people" });
+    ({ gallery, server, page, problems } = env);
     const album = await gallery.albums.create(SYSTEM, { name: "Summer", visibility: "private" });
     albumId = album.id;
-    const app = createGalleryApp(gallery, { logger: pino({ level: "silent" }) });
-    server = await serveFetch((request) => Promise.resolve(app.fetch(request)));
-    browser = await launchBrowser();
-    context = browser.context;
-    page = context.pages()[0] ?? (await context.newPage());
-    problems = watchProblems(page);
   });
 
   afterEach(() => {
@@ -76,11 +52,7 @@ describe.skipIf(unavailable !== null)("admin people pages in Chromium", () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await gallery?.close();
-    await adapters?.dispose();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await env?.close();
   });
 
   it("logs in", async () => {

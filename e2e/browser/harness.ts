@@ -5,7 +5,11 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createGallery, type Gallery, type GalleryOptions, SYSTEM } from "@vernissage/core";
+import { createGalleryApp, type GalleryAppOptions } from "@vernissage/http-h3";
+import pino from "pino";
 import type { BrowserContext, Page } from "playwright-core";
+import { type StackAdapters, stackAdapters } from "../support/stack.js";
 
 /** Where Chromium is: `VERNISSAGE_CHROMIUM`, else Debian's `/usr/bin/chromium` (never a downloaded browser). */
 export const CHROMIUM = process.env.VERNISSAGE_CHROMIUM ?? "/usr/bin/chromium";
@@ -165,4 +169,60 @@ export async function screenshot(page: Page, name: string, width: number, fullPa
   const path = join(ARTIFACTS, `${name}-${width}.png`);
   await page.screenshot({ path, fullPage });
   return path;
+}
+
+/** What {@link openBrowserGallery} starts. */
+export interface BrowserGallery {
+  /** A temporary folder removed by `close()`. */
+  dir: string;
+  gallery: Gallery;
+  adapters: StackAdapters;
+  server: { url: string; close(): Promise<void> };
+  browser: { context: BrowserContext; close(): Promise<void> };
+  /** The browser's first page, watched by `problems`. */
+  page: Page;
+  problems: PageProblems;
+  /** Stop the browser, the server and the gallery, and remove its files. */
+  close(): Promise<void>;
+}
+
+/**
+ * A gallery on the test stack (jobs off unless `gallery` says otherwise) with the owner `admin` /
+ * `correct horse battery`, served over HTTP on loopback, and Chromium with its first page watched for problems.
+ */
+export async function openBrowserGallery(options: {
+  /** Names the temporary folder. */
+  name: string;
+  gallery?: Partial<GalleryOptions>;
+  app?: GalleryAppOptions;
+}): Promise<BrowserGallery> {
+  const dir = await mkdtemp(join(tmpdir(), `vernissage-browser-${options.name}-`));
+  const adapters = await stackAdapters(dir);
+  const gallery = await createGallery({
+    database: adapters.database,
+    storage: adapters.storage,
+    jobs: { run: false },
+    ...options.gallery,
+  });
+  await gallery.users.create(SYSTEM, { username: "admin", password: "correct horse battery", role: "owner" });
+  const app = createGalleryApp(gallery, { logger: pino({ level: "silent" }), ...options.app });
+  const server = await serveFetch((request) => Promise.resolve(app.fetch(request)));
+  const browser = await launchBrowser();
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  return {
+    dir,
+    gallery,
+    adapters,
+    server,
+    browser,
+    page,
+    problems: watchProblems(page),
+    async close() {
+      await browser.close();
+      await server.close();
+      await gallery.close();
+      await adapters.dispose();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,23 +1,13 @@
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createGallery, type Gallery, SYSTEM } from "@vernissage/core";
-import { createGalleryApp } from "@vernissage/http-h3";
-import pino from "pino";
-import type { BrowserContext, Page, Route } from "playwright-core";
+import { type Gallery, SYSTEM } from "@vernissage/core";
+import type { Page, Route } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadCorpus } from "../corpus.js";
-import { type StackAdapters, stackAdapters } from "../support/stack.js";
-import {
-  browserUnavailable,
-  launchBrowser,
-  type PageProblems,
-  serveFetch,
-  watchProblems,
-} from "./harness.js";
+import { type BrowserGallery, browserUnavailable, openBrowserGallery, type PageProblems } from "./harness.js";
 
 const unavailable = browserUnavailable();
 const corpus = loadCorpus();
@@ -41,39 +31,19 @@ function largeJpeg(): { path: string } {
  * resumed from the server's offset, and Cancel terminates the upload on the server.
  */
 describe.skipIf(unavailable !== null || corpus === null)("resumable uploads on the admin upload page", () => {
+  let env: BrowserGallery | undefined;
   let dir: string;
-  let adapters: StackAdapters | undefined;
+  let adapters: BrowserGallery["adapters"];
   let gallery: Gallery;
-  let server: Awaited<ReturnType<typeof serveFetch>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let context: BrowserContext;
+  let server: BrowserGallery["server"];
   let page: Page;
   let problems: PageProblems;
   let albumId = "";
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "vernissage-browser-tus-"));
-    adapters = await stackAdapters(dir);
-    gallery = await createGallery({
-      database: adapters.database,
-      storage: adapters.storage,
-      jobs: { run: false },
-    });
-    await gallery.users.create(SYSTEM, {
-      username: "admin",
-      password: "correct horse battery",
-      role: "owner",
-    });
+    env = await openBrowserGallery({ name: "tus", app: { resumableUploadThreshold: THRESHOLD } });
+    ({ gallery, server, page, problems, dir, adapters } = env);
     albumId = (await gallery.albums.create(SYSTEM, { name: "Big files", visibility: "public" })).id;
-    const app = createGalleryApp(gallery, {
-      logger: pino({ level: "silent" }),
-      resumableUploadThreshold: THRESHOLD,
-    });
-    server = await serveFetch((request) => Promise.resolve(app.fetch(request)));
-    browser = await launchBrowser();
-    context = browser.context;
-    page = context.pages()[0] ?? (await context.newPage());
-    problems = watchProblems(page);
     await page.goto(`${server.url}/login`);
     await page.fill("#login-username", "admin");
     await page.fill("#login-password", "correct horse battery");
@@ -85,11 +55,7 @@ describe.skipIf(unavailable !== null || corpus === null)("resumable uploads on t
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await gallery?.close();
-    await adapters?.dispose();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await env?.close();
   });
 
   it("uploads a large file in chunks, resumes after a dropped PATCH, and a small one whole", async () => {

@@ -178,6 +178,24 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     return new Response(null, { status: 303, headers });
   }
 
+  /**
+   * Register a page under the base path: `guard` answers first (a redirect to log in, or throws `FORBIDDEN`), then
+   * `handler` renders or acts.
+   */
+  function page(
+    method: "get" | "post",
+    path: string,
+    guard: (event: H3Event, actor: Actor, headers: Headers) => Response | null,
+    handler: (event: H3Event, identity: RequestIdentity, headers: Headers) => Promise<Response>,
+  ): void {
+    app[method](
+      `${base}${path}`,
+      wrap("page", async (event, identity, _rid, headers) => {
+        return guard(event, identity.actor, headers) ?? handler(event, identity, headers);
+      }),
+    );
+  }
+
   /** Admins only: guests are sent to log in (a response), anyone else gets `FORBIDDEN`. */
   function guardAdmin(event: H3Event, actor: Actor, headers: Headers): Response | null {
     if (actor.kind === "guest") return toLogin(event, headers);
@@ -310,44 +328,34 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     );
   };
 
-  app.get(
-    `${base}/admin/users`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return usersPage(event, identity, headers, null);
-    }),
-  );
+  page("get", `/admin/users`, guardAdmin, async (event, identity, headers) => {
+    return usersPage(event, identity, headers, null);
+  });
 
-  app.post(
-    `${base}/admin/users`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const { form, field } = await readPostedForm(event.req, { csrfToken: true });
-      const role = field("role", 16);
-      const level = Number(field("privacyLevel", 2) || "0");
-      const password = field("password", 1025);
-      try {
-        if (!ROLES.has(role) || !LEVELS.has(level)) throw invalidForm("role");
-        const user = await gallery.users.create(identity.actor, {
-          username: field("username", 100),
-          displayName: field("displayName", 300) || undefined,
-          email: field("email", 400) || undefined,
-          password: password === "" ? undefined : password,
-          role: role as User["role"],
-          privacyLevel: level,
-          sharedAccount: field("sharedAccount", 4) === "1",
-        });
-        const groupIds = form.getAll("groupId").filter((v): v is string => typeof v === "string");
-        for (const groupId of new Set(groupIds.slice(0, 200)))
-          await gallery.groups.addMembers(identity.actor, groupId, [user.id]);
-      } catch (error) {
-        return usersPage(event, identity, headers, refusal(error));
-      }
-      return redirect(headers, `${base}/admin/users?done=user-created`);
-    }),
-  );
+  page("post", `/admin/users`, guardAdmin, async (event, identity, headers) => {
+    const { form, field } = await readPostedForm(event.req, { csrfToken: true });
+    const role = field("role", 16);
+    const level = Number(field("privacyLevel", 2) || "0");
+    const password = field("password", 1025);
+    try {
+      if (!ROLES.has(role) || !LEVELS.has(level)) throw invalidForm("role");
+      const user = await gallery.users.create(identity.actor, {
+        username: field("username", 100),
+        displayName: field("displayName", 300) || undefined,
+        email: field("email", 400) || undefined,
+        password: password === "" ? undefined : password,
+        role: role as User["role"],
+        privacyLevel: level,
+        sharedAccount: field("sharedAccount", 4) === "1",
+      });
+      const groupIds = form.getAll("groupId").filter((v): v is string => typeof v === "string");
+      for (const groupId of new Set(groupIds.slice(0, 200)))
+        await gallery.groups.addMembers(identity.actor, groupId, [user.id]);
+    } catch (error) {
+      return usersPage(event, identity, headers, refusal(error));
+    }
+    return redirect(headers, `${base}/admin/users?done=user-created`);
+  });
 
   const userPage = async (
     event: H3Event,
@@ -382,98 +390,73 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     );
   };
 
-  app.get(
-    `${base}/admin/users/:id`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return userPage(event, identity, headers, param(event, "id"));
-    }),
-  );
+  page("get", `/admin/users/:id`, guardAdmin, async (event, identity, headers) => {
+    return userPage(event, identity, headers, param(event, "id"));
+  });
 
-  app.post(
-    `${base}/admin/users/:id`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const id = param(event, "id");
-      const { form, field } = await readPostedForm(event.req, { csrfToken: true });
-      const role = field("role", 16);
-      const status = field("status", 16);
-      const level = Number(field("privacyLevel", 2));
-      const password = field("password", 1025);
-      try {
-        if (!ROLES.has(role) || !STATUSES.has(status) || !LEVELS.has(level)) throw invalidForm("role");
-        await gallery.users.update(identity.actor, id, {
-          displayName: field("displayName", 300),
-          email: field("email", 400) || null,
-          role: role as User["role"],
-          status: status as User["status"],
-          privacyLevel: level,
-          sharedAccount: field("sharedAccount", 4) === "1",
-          password: password === "" ? undefined : password,
-        });
-        if (field("groupsShown", 4) === "1") {
-          const wanted = new Set(
-            form
-              .getAll("groupId")
-              .filter((v): v is string => typeof v === "string")
-              .slice(0, 500),
-          );
-          for (const group of await allGroups(identity.actor)) {
-            const members = await gallery.groups.members(identity.actor, group.id);
-            const member = members.includes(id);
-            if (wanted.has(group.id) && !member)
-              await gallery.groups.addMembers(identity.actor, group.id, [id]);
-            if (!wanted.has(group.id) && member)
-              await gallery.groups.removeMembers(identity.actor, group.id, [id]);
-          }
+  page("post", `/admin/users/:id`, guardAdmin, async (event, identity, headers) => {
+    const id = param(event, "id");
+    const { form, field } = await readPostedForm(event.req, { csrfToken: true });
+    const role = field("role", 16);
+    const status = field("status", 16);
+    const level = Number(field("privacyLevel", 2));
+    const password = field("password", 1025);
+    try {
+      if (!ROLES.has(role) || !STATUSES.has(status) || !LEVELS.has(level)) throw invalidForm("role");
+      await gallery.users.update(identity.actor, id, {
+        displayName: field("displayName", 300),
+        email: field("email", 400) || null,
+        role: role as User["role"],
+        status: status as User["status"],
+        privacyLevel: level,
+        sharedAccount: field("sharedAccount", 4) === "1",
+        password: password === "" ? undefined : password,
+      });
+      if (field("groupsShown", 4) === "1") {
+        const wanted = new Set(
+          form
+            .getAll("groupId")
+            .filter((v): v is string => typeof v === "string")
+            .slice(0, 500),
+        );
+        for (const group of await allGroups(identity.actor)) {
+          const members = await gallery.groups.members(identity.actor, group.id);
+          const member = members.includes(id);
+          if (wanted.has(group.id) && !member)
+            await gallery.groups.addMembers(identity.actor, group.id, [id]);
+          if (!wanted.has(group.id) && member)
+            await gallery.groups.removeMembers(identity.actor, group.id, [id]);
         }
-      } catch (error) {
-        return userPage(event, identity, headers, id, { error: refusal(error) });
       }
-      return redirect(headers, `${base}/admin/users/${id}?done=user-saved`);
-    }),
-  );
+    } catch (error) {
+      return userPage(event, identity, headers, id, { error: refusal(error) });
+    }
+    return redirect(headers, `${base}/admin/users/${id}?done=user-saved`);
+  });
 
-  app.post(
-    `${base}/admin/users/:id/approve`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const id = param(event, "id");
-      await readPostedForm(event.req, { csrfToken: true });
-      const user = await gallery.users.get(identity.actor, id);
-      if (user.status === "pending") await gallery.users.update(identity.actor, id, { status: "active" });
-      return redirect(headers, `${base}/admin/users?filter=pending&done=user-approved`);
-    }),
-  );
+  page("post", `/admin/users/:id/approve`, guardAdmin, async (event, identity, headers) => {
+    const id = param(event, "id");
+    await readPostedForm(event.req, { csrfToken: true });
+    const user = await gallery.users.get(identity.actor, id);
+    if (user.status === "pending") await gallery.users.update(identity.actor, id, { status: "active" });
+    return redirect(headers, `${base}/admin/users?filter=pending&done=user-approved`);
+  });
 
-  app.get(
-    `${base}/admin/users/:id/delete`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return userPage(event, identity, headers, param(event, "id"), { confirmDelete: true });
-    }),
-  );
+  page("get", `/admin/users/:id/delete`, guardAdmin, async (event, identity, headers) => {
+    return userPage(event, identity, headers, param(event, "id"), { confirmDelete: true });
+  });
 
-  app.post(
-    `${base}/admin/users/:id/delete`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const id = param(event, "id");
-      const { field } = await readPostedForm(event.req, { csrfToken: true });
-      if (field("confirm", 4) !== "yes") return redirect(headers, `${base}/admin/users/${id}/delete`);
-      try {
-        await gallery.users.delete(identity.actor, id);
-      } catch (error) {
-        return userPage(event, identity, headers, id, { confirmDelete: true, error: refusal(error) });
-      }
-      return redirect(headers, `${base}/admin/users?done=user-deleted`);
-    }),
-  );
+  page("post", `/admin/users/:id/delete`, guardAdmin, async (event, identity, headers) => {
+    const id = param(event, "id");
+    const { field } = await readPostedForm(event.req, { csrfToken: true });
+    if (field("confirm", 4) !== "yes") return redirect(headers, `${base}/admin/users/${id}/delete`);
+    try {
+      await gallery.users.delete(identity.actor, id);
+    } catch (error) {
+      return userPage(event, identity, headers, id, { confirmDelete: true, error: refusal(error) });
+    }
+    return redirect(headers, `${base}/admin/users?done=user-deleted`);
+  });
 
   // --- Groups -----------------------------------------------------------------------------------------
 
@@ -503,32 +486,22 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     );
   };
 
-  app.get(
-    `${base}/admin/groups`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return groupsPage(event, identity, headers, null);
-    }),
-  );
+  page("get", `/admin/groups`, guardAdmin, async (event, identity, headers) => {
+    return groupsPage(event, identity, headers, null);
+  });
 
-  app.post(
-    `${base}/admin/groups`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const { field } = await readPostedForm(event.req, { csrfToken: true });
-      try {
-        await gallery.groups.create(identity.actor, {
-          name: field("name", 200),
-          isDefault: field("isDefault", 4) === "1",
-        });
-      } catch (error) {
-        return groupsPage(event, identity, headers, refusal(error));
-      }
-      return redirect(headers, `${base}/admin/groups?done=group-created`);
-    }),
-  );
+  page("post", `/admin/groups`, guardAdmin, async (event, identity, headers) => {
+    const { field } = await readPostedForm(event.req, { csrfToken: true });
+    try {
+      await gallery.groups.create(identity.actor, {
+        name: field("name", 200),
+        isDefault: field("isDefault", 4) === "1",
+      });
+    } catch (error) {
+      return groupsPage(event, identity, headers, refusal(error));
+    }
+    return redirect(headers, `${base}/admin/groups?done=group-created`);
+  });
 
   const groupPage = async (
     event: H3Event,
@@ -563,83 +536,58 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     );
   };
 
-  app.get(
-    `${base}/admin/groups/:id`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return groupPage(event, identity, headers, param(event, "id"));
-    }),
-  );
+  page("get", `/admin/groups/:id`, guardAdmin, async (event, identity, headers) => {
+    return groupPage(event, identity, headers, param(event, "id"));
+  });
 
-  app.post(
-    `${base}/admin/groups/:id`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const id = param(event, "id");
-      const { field } = await readPostedForm(event.req, { csrfToken: true });
-      try {
-        await gallery.groups.update(identity.actor, id, {
-          name: field("name", 200),
-          isDefault: field("isDefault", 4) === "1",
-        });
-      } catch (error) {
-        return groupPage(event, identity, headers, id, { error: refusal(error) });
-      }
-      return redirect(headers, `${base}/admin/groups/${id}?done=group-saved`);
-    }),
-  );
+  page("post", `/admin/groups/:id`, guardAdmin, async (event, identity, headers) => {
+    const id = param(event, "id");
+    const { field } = await readPostedForm(event.req, { csrfToken: true });
+    try {
+      await gallery.groups.update(identity.actor, id, {
+        name: field("name", 200),
+        isDefault: field("isDefault", 4) === "1",
+      });
+    } catch (error) {
+      return groupPage(event, identity, headers, id, { error: refusal(error) });
+    }
+    return redirect(headers, `${base}/admin/groups/${id}?done=group-saved`);
+  });
 
   for (const [suffix, add] of [
     ["members", true],
     ["members/remove", false],
   ] as const) {
-    app.post(
-      `${base}/admin/groups/:id/${suffix}`,
-      wrap("page", async (event, identity, _rid, headers) => {
-        const redirected = guardAdmin(event, identity.actor, headers);
-        if (redirected) return redirected;
-        const id = param(event, "id");
-        const { field } = await readPostedForm(event.req, { csrfToken: true });
-        const userId = field("userId", 100);
-        try {
-          if (!ID.test(userId)) throw invalidForm("userId");
-          if (add) await gallery.groups.addMembers(identity.actor, id, [userId]);
-          else await gallery.groups.removeMembers(identity.actor, id, [userId]);
-        } catch (error) {
-          if (error instanceof GalleryError && error.code === "NOT_FOUND")
-            return groupPage(event, identity, headers, id, {
-              error: { key: "admin.people.error.invalid", status: 400 },
-            });
-          return groupPage(event, identity, headers, id, { error: refusal(error) });
-        }
-        return redirect(headers, `${base}/admin/groups/${id}?done=members`);
-      }),
-    );
-  }
-
-  app.get(
-    `${base}/admin/groups/:id/delete`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return groupPage(event, identity, headers, param(event, "id"), { confirmDelete: true });
-    }),
-  );
-
-  app.post(
-    `${base}/admin/groups/:id/delete`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
+    page("post", `/admin/groups/:id/${suffix}`, guardAdmin, async (event, identity, headers) => {
       const id = param(event, "id");
       const { field } = await readPostedForm(event.req, { csrfToken: true });
-      if (field("confirm", 4) !== "yes") return redirect(headers, `${base}/admin/groups/${id}/delete`);
-      await gallery.groups.delete(identity.actor, id);
-      return redirect(headers, `${base}/admin/groups?done=group-deleted`);
-    }),
-  );
+      const userId = field("userId", 100);
+      try {
+        if (!ID.test(userId)) throw invalidForm("userId");
+        if (add) await gallery.groups.addMembers(identity.actor, id, [userId]);
+        else await gallery.groups.removeMembers(identity.actor, id, [userId]);
+      } catch (error) {
+        if (error instanceof GalleryError && error.code === "NOT_FOUND")
+          return groupPage(event, identity, headers, id, {
+            error: { key: "admin.people.error.invalid", status: 400 },
+          });
+        return groupPage(event, identity, headers, id, { error: refusal(error) });
+      }
+      return redirect(headers, `${base}/admin/groups/${id}?done=members`);
+    });
+  }
+
+  page("get", `/admin/groups/:id/delete`, guardAdmin, async (event, identity, headers) => {
+    return groupPage(event, identity, headers, param(event, "id"), { confirmDelete: true });
+  });
+
+  page("post", `/admin/groups/:id/delete`, guardAdmin, async (event, identity, headers) => {
+    const id = param(event, "id");
+    const { field } = await readPostedForm(event.req, { csrfToken: true });
+    if (field("confirm", 4) !== "yes") return redirect(headers, `${base}/admin/groups/${id}/delete`);
+    await gallery.groups.delete(identity.actor, id);
+    return redirect(headers, `${base}/admin/groups?done=group-deleted`);
+  });
 
   // --- Share links ------------------------------------------------------------------------------------
 
@@ -745,111 +693,86 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     );
   };
 
-  app.get(
-    `${base}/account/shares`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardUser(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return sharesPage(event, identity, headers);
-    }),
-  );
+  page("get", `/account/shares`, guardUser, async (event, identity, headers) => {
+    return sharesPage(event, identity, headers);
+  });
 
-  app.post(
-    `${base}/account/shares`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardUser(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const { field } = await readPostedForm(event.req, { csrfToken: true });
-      const photoIds = field("photoIds", 70_000)
-        .split(/[\s,]+/)
-        .filter((id) => id !== "");
-      const expiresAt = endOfDay(field("expiresAt", 20));
+  page("post", `/account/shares`, guardUser, async (event, identity, headers) => {
+    const { field } = await readPostedForm(event.req, { csrfToken: true });
+    const photoIds = field("photoIds", 70_000)
+      .split(/[\s,]+/)
+      .filter((id) => id !== "");
+    const expiresAt = endOfDay(field("expiresAt", 20));
+    const maxUses = field("maxUses", 10);
+    const level = Number(field("privacyLevel", 2) || "0");
+    const password = field("password", 1025);
+    let url: string;
+    try {
+      if (photoIds.some((id) => !ID.test(id)) || Number.isNaN(expiresAt) || !LEVELS.has(level))
+        throw invalidForm("photoIds");
+      if (maxUses !== "" && !/^\d{1,7}$/.test(maxUses)) throw invalidForm("maxUses");
+      const albumId = field("albumId", 100);
+      const { token } = await gallery.shares.create(identity.actor, {
+        ...(photoIds.length > 0 ? { photoIds } : { albumId }),
+        password: password === "" ? undefined : password,
+        expiresAt: expiresAt ?? null,
+        maxUses: maxUses === "" ? null : Number(maxUses),
+        privacyLevel: level,
+        canDownload: field("canDownload", 4) === "1",
+      });
+      url = `${event.url.origin}${base}/s/${token}`;
+    } catch (error) {
+      if (error instanceof GalleryError && error.code === "NOT_FOUND")
+        return sharesPage(event, identity, headers, {
+          error: { key: "admin.people.error.invalid", status: 400 },
+        });
+      return sharesPage(event, identity, headers, { error: refusal(error) });
+    }
+    // The link's token is in this response only: it is not stored and never shown again.
+    return sharesPage(event, identity, headers, { createdUrl: url });
+  });
+
+  page("post", `/account/shares/:id/revoke`, guardUser, async (event, identity, headers) => {
+    const id = param(event, "id");
+    await readPostedForm(event.req, { csrfToken: true });
+    await gallery.shares.revoke(identity.actor, id);
+    return redirect(headers, `${base}/account/shares?done=share-revoked`);
+  });
+
+  page("get", `/account/shares/:id/edit`, guardUser, async (event, identity, headers) => {
+    return shareEditPage(event, identity, headers, param(event, "id"));
+  });
+
+  page("post", `/account/shares/:id/edit`, guardUser, async (event, identity, headers) => {
+    const id = param(event, "id");
+    const { field } = await readPostedForm(event.req, { csrfToken: true });
+    try {
+      const expiresField = field("expiresAt", 20);
+      const expiresAt = endOfDay(expiresField);
       const maxUses = field("maxUses", 10);
       const level = Number(field("privacyLevel", 2) || "0");
       const password = field("password", 1025);
-      let url: string;
-      try {
-        if (photoIds.some((id) => !ID.test(id)) || Number.isNaN(expiresAt) || !LEVELS.has(level))
-          throw invalidForm("photoIds");
-        if (maxUses !== "" && !/^\d{1,7}$/.test(maxUses)) throw invalidForm("maxUses");
-        const albumId = field("albumId", 100);
-        const { token } = await gallery.shares.create(identity.actor, {
-          ...(photoIds.length > 0 ? { photoIds } : { albumId }),
-          password: password === "" ? undefined : password,
-          expiresAt: expiresAt ?? null,
-          maxUses: maxUses === "" ? null : Number(maxUses),
-          privacyLevel: level,
-          canDownload: field("canDownload", 4) === "1",
-        });
-        url = `${event.url.origin}${base}/s/${token}`;
-      } catch (error) {
-        if (error instanceof GalleryError && error.code === "NOT_FOUND")
-          return sharesPage(event, identity, headers, {
-            error: { key: "admin.people.error.invalid", status: 400 },
-          });
-        return sharesPage(event, identity, headers, { error: refusal(error) });
-      }
-      // The link's token is in this response only: it is not stored and never shown again.
-      return sharesPage(event, identity, headers, { createdUrl: url });
-    }),
-  );
-
-  app.post(
-    `${base}/account/shares/:id/revoke`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardUser(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const id = param(event, "id");
-      await readPostedForm(event.req, { csrfToken: true });
-      await gallery.shares.revoke(identity.actor, id);
-      return redirect(headers, `${base}/account/shares?done=share-revoked`);
-    }),
-  );
-
-  app.get(
-    `${base}/account/shares/:id/edit`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardUser(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return shareEditPage(event, identity, headers, param(event, "id"));
-    }),
-  );
-
-  app.post(
-    `${base}/account/shares/:id/edit`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardUser(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const id = param(event, "id");
-      const { field } = await readPostedForm(event.req, { csrfToken: true });
-      try {
-        const expiresField = field("expiresAt", 20);
-        const expiresAt = endOfDay(expiresField);
-        const maxUses = field("maxUses", 10);
-        const level = Number(field("privacyLevel", 2) || "0");
-        const password = field("password", 1025);
-        const clearPassword = field("clearPassword", 4) === "1";
-        if (Number.isNaN(expiresAt)) throw invalidForm("expiresAt");
-        if (maxUses !== "" && !/^\d{1,7}$/.test(maxUses)) throw invalidForm("maxUses");
-        if (!LEVELS.has(level)) throw invalidForm("privacyLevel");
-        if (clearPassword && password !== "") throw invalidForm("password");
-        const current = await gallery.shares.get(identity.actor, id);
-        await gallery.shares.update(identity.actor, id, {
-          // The day shown is re-posted unchanged: only a changed day moves the expiry (kept to the millisecond).
-          ...(expiresField === field("expiresWas", 20) ? {} : { expiresAt: expiresAt ?? null }),
-          ...(password !== "" ? { password } : clearPassword ? { password: null } : {}),
-          maxUses: maxUses === "" ? null : Number(maxUses),
-          ...(level === current.privacyLevel ? {} : { privacyLevel: level }),
-          canDownload: field("canDownload", 4) === "1",
-          ...(current.albumId === null ? {} : { canUpload: field("canUpload", 4) === "1" }),
-        });
-      } catch (error) {
-        if (error instanceof GalleryError && error.code === "NOT_FOUND") throw error;
-        return shareEditPage(event, identity, headers, id, refusal(error));
-      }
-      return redirect(headers, `${base}/account/shares?done=share-saved`);
-    }),
-  );
+      const clearPassword = field("clearPassword", 4) === "1";
+      if (Number.isNaN(expiresAt)) throw invalidForm("expiresAt");
+      if (maxUses !== "" && !/^\d{1,7}$/.test(maxUses)) throw invalidForm("maxUses");
+      if (!LEVELS.has(level)) throw invalidForm("privacyLevel");
+      if (clearPassword && password !== "") throw invalidForm("password");
+      const current = await gallery.shares.get(identity.actor, id);
+      await gallery.shares.update(identity.actor, id, {
+        // The day shown is re-posted unchanged: only a changed day moves the expiry (kept to the millisecond).
+        ...(expiresField === field("expiresWas", 20) ? {} : { expiresAt: expiresAt ?? null }),
+        ...(password !== "" ? { password } : clearPassword ? { password: null } : {}),
+        maxUses: maxUses === "" ? null : Number(maxUses),
+        ...(level === current.privacyLevel ? {} : { privacyLevel: level }),
+        canDownload: field("canDownload", 4) === "1",
+        ...(current.albumId === null ? {} : { canUpload: field("canUpload", 4) === "1" }),
+      });
+    } catch (error) {
+      if (error instanceof GalleryError && error.code === "NOT_FOUND") throw error;
+      return shareEditPage(event, identity, headers, id, refusal(error));
+    }
+    return redirect(headers, `${base}/account/shares?done=share-saved`);
+  });
 
   // --- API tokens -------------------------------------------------------------------------------------
 
@@ -890,59 +813,44 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     );
   };
 
-  app.get(
-    `${base}/account/tokens`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardUser(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return tokensPage(event, identity, headers);
-    }),
-  );
+  page("get", `/account/tokens`, guardUser, async (event, identity, headers) => {
+    return tokensPage(event, identity, headers);
+  });
 
-  app.post(
-    `${base}/account/tokens`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardUser(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const { form, field } = await readPostedForm(event.req, { csrfToken: true });
-      const scopes = form.getAll("scope").filter((v): v is string => typeof v === "string");
-      const albumIds = form.getAll("albumId").filter((v): v is string => typeof v === "string");
-      const expiresAt = endOfDay(field("expiresAt", 20));
-      let secret: string;
-      try {
-        if (
-          scopes.length > 20 ||
-          scopes.some((s) => !(TOKEN_SCOPES as readonly string[]).includes(s)) ||
-          albumIds.length > 100 ||
-          albumIds.some((id) => !ID.test(id)) ||
-          Number.isNaN(expiresAt)
-        )
-          throw invalidForm("scopes");
-        ({ secret } = await gallery.tokens.create(identity.actor, {
-          name: field("name", 200),
-          scopes: scopes as (typeof TOKEN_SCOPES)[number][],
-          albumIds: albumIds.length > 0 ? albumIds : null,
-          expiresAt: expiresAt ?? null,
-        }));
-      } catch (error) {
-        return tokensPage(event, identity, headers, { error: refusal(error) });
-      }
-      // The secret is in this response only (only its hash is stored); the page is never cached.
-      return tokensPage(event, identity, headers, { createdSecret: secret });
-    }),
-  );
+  page("post", `/account/tokens`, guardUser, async (event, identity, headers) => {
+    const { form, field } = await readPostedForm(event.req, { csrfToken: true });
+    const scopes = form.getAll("scope").filter((v): v is string => typeof v === "string");
+    const albumIds = form.getAll("albumId").filter((v): v is string => typeof v === "string");
+    const expiresAt = endOfDay(field("expiresAt", 20));
+    let secret: string;
+    try {
+      if (
+        scopes.length > 20 ||
+        scopes.some((s) => !(TOKEN_SCOPES as readonly string[]).includes(s)) ||
+        albumIds.length > 100 ||
+        albumIds.some((id) => !ID.test(id)) ||
+        Number.isNaN(expiresAt)
+      )
+        throw invalidForm("scopes");
+      ({ secret } = await gallery.tokens.create(identity.actor, {
+        name: field("name", 200),
+        scopes: scopes as (typeof TOKEN_SCOPES)[number][],
+        albumIds: albumIds.length > 0 ? albumIds : null,
+        expiresAt: expiresAt ?? null,
+      }));
+    } catch (error) {
+      return tokensPage(event, identity, headers, { error: refusal(error) });
+    }
+    // The secret is in this response only (only its hash is stored); the page is never cached.
+    return tokensPage(event, identity, headers, { createdSecret: secret });
+  });
 
-  app.post(
-    `${base}/account/tokens/:id/revoke`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardUser(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const id = param(event, "id");
-      await readPostedForm(event.req, { csrfToken: true });
-      await gallery.tokens.revoke(identity.actor, id);
-      return redirect(headers, `${base}/account/tokens?done=token-revoked`);
-    }),
-  );
+  page("post", `/account/tokens/:id/revoke`, guardUser, async (event, identity, headers) => {
+    const id = param(event, "id");
+    await readPostedForm(event.req, { csrfToken: true });
+    await gallery.tokens.revoke(identity.actor, id);
+    return redirect(headers, `${base}/account/tokens?done=token-revoked`);
+  });
 
   // --- Plugins ----------------------------------------------------------------------------------------
 
@@ -990,36 +898,26 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     return name;
   }
 
-  app.get(
-    `${base}/admin/plugins`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return pluginsPage(event, identity, headers, null);
-    }),
-  );
+  page("get", `/admin/plugins`, guardAdmin, async (event, identity, headers) => {
+    return pluginsPage(event, identity, headers, null);
+  });
 
-  app.post(
-    `${base}/admin/plugins/:name/state`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const name = pluginName(event);
-      const { field } = await readPostedForm(event.req, { csrfToken: true });
-      const state = field("state", 16);
-      try {
-        if (state !== "enabled" && state !== "disabled") throw invalidForm("state");
-        await gallery.plugins.update(identity.actor, name, { state });
-      } catch (error) {
-        const refused =
-          error instanceof GalleryError && error.code === "CONFLICT"
-            ? { key: "admin.people.error.plugin" as const, status: 409 }
-            : refusal(error);
-        return pluginsPage(event, identity, headers, refused);
-      }
-      return redirect(headers, `${base}/admin/plugins?done=plugin`);
-    }),
-  );
+  page("post", `/admin/plugins/:name/state`, guardAdmin, async (event, identity, headers) => {
+    const name = pluginName(event);
+    const { field } = await readPostedForm(event.req, { csrfToken: true });
+    const state = field("state", 16);
+    try {
+      if (state !== "enabled" && state !== "disabled") throw invalidForm("state");
+      await gallery.plugins.update(identity.actor, name, { state });
+    } catch (error) {
+      const refused =
+        error instanceof GalleryError && error.code === "CONFLICT"
+          ? { key: "admin.people.error.plugin" as const, status: 409 }
+          : refusal(error);
+      return pluginsPage(event, identity, headers, refused);
+    }
+    return redirect(headers, `${base}/admin/plugins?done=plugin`);
+  });
 
   const pluginPage = async (
     event: H3Event,
@@ -1046,91 +944,69 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     );
   };
 
-  app.get(
-    `${base}/admin/plugins/:name`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return pluginPage(event, identity, headers, pluginName(event), null);
-    }),
-  );
+  page("get", `/admin/plugins/:name`, guardAdmin, async (event, identity, headers) => {
+    return pluginPage(event, identity, headers, pluginName(event), null);
+  });
 
-  app.post(
-    `${base}/admin/plugins/:name`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const name = pluginName(event);
-      const { form } = await readPostedForm(event.req, { csrfToken: true });
-      try {
-        const plugin = await gallery.plugins.get(identity.actor, name);
-        const fields = pluginFields(
-          await gallery.plugins.settingsSchema(identity.actor, name),
-          plugin.settings,
-        );
-        if (fields.length === 0) throw invalidForm("settings");
-        await gallery.plugins.configure(identity.actor, name, readPluginSettings(fields, form));
-      } catch (error) {
-        // The plugin's schema refusing a value, or a plugin not installed yet.
-        const pluginRefused =
-          error instanceof GalleryError &&
-          (error.code === "CONFLICT" || (error.code === "VALIDATION_FAILED" && error.data?.plugin === name));
-        const refused = pluginRefused
-          ? { key: "admin.people.error.plugin" as const, status: error.status }
-          : refusal(error);
-        return pluginPage(event, identity, headers, name, refused);
-      }
-      return redirect(headers, `${base}/admin/plugins/${encodeURIComponent(name)}?done=plugin`);
-    }),
-  );
+  page("post", `/admin/plugins/:name`, guardAdmin, async (event, identity, headers) => {
+    const name = pluginName(event);
+    const { form } = await readPostedForm(event.req, { csrfToken: true });
+    try {
+      const plugin = await gallery.plugins.get(identity.actor, name);
+      const fields = pluginFields(
+        await gallery.plugins.settingsSchema(identity.actor, name),
+        plugin.settings,
+      );
+      if (fields.length === 0) throw invalidForm("settings");
+      await gallery.plugins.configure(identity.actor, name, readPluginSettings(fields, form));
+    } catch (error) {
+      // The plugin's schema refusing a value, or a plugin not installed yet.
+      const pluginRefused =
+        error instanceof GalleryError &&
+        (error.code === "CONFLICT" || (error.code === "VALIDATION_FAILED" && error.data?.plugin === name));
+      const refused = pluginRefused
+        ? { key: "admin.people.error.plugin" as const, status: error.status }
+        : refusal(error);
+      return pluginPage(event, identity, headers, name, refused);
+    }
+    return redirect(headers, `${base}/admin/plugins/${encodeURIComponent(name)}?done=plugin`);
+  });
 
   // --- Failed jobs ------------------------------------------------------------------------------------
 
-  app.get(
-    `${base}/admin/jobs`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const ctx = contextFor(event, identity);
-      const cursor = event.url.searchParams.get("cursor") ?? undefined;
-      const [summary, page] = await Promise.all([
-        gallery.dashboard.summary(identity.actor),
-        gallery.jobAdmin.list(identity.actor, { status: "dead", limit: 50, cursor }),
-      ]);
-      return render(
-        ctx,
-        {
-          view: "jobs",
-          counts: summary.jobs,
-          jobs: page.items.map((job) => ({
-            id: job.id,
-            type: job.type,
-            attempts: job.attempts,
-            lastError: job.lastError,
-            updatedAt: job.updatedAt,
-          })),
-          nextHref: page.nextCursor
-            ? `${base}/admin/jobs?cursor=${encodeURIComponent(page.nextCursor)}`
-            : null,
-          notice: notice(event, ctx.lang),
-          error: null,
-        },
-        headers,
-      );
-    }),
-  );
+  page("get", `/admin/jobs`, guardAdmin, async (event, identity, headers) => {
+    const ctx = contextFor(event, identity);
+    const cursor = event.url.searchParams.get("cursor") ?? undefined;
+    const [summary, page] = await Promise.all([
+      gallery.dashboard.summary(identity.actor),
+      gallery.jobAdmin.list(identity.actor, { status: "dead", limit: 50, cursor }),
+    ]);
+    return render(
+      ctx,
+      {
+        view: "jobs",
+        counts: summary.jobs,
+        jobs: page.items.map((job) => ({
+          id: job.id,
+          type: job.type,
+          attempts: job.attempts,
+          lastError: job.lastError,
+          updatedAt: job.updatedAt,
+        })),
+        nextHref: page.nextCursor ? `${base}/admin/jobs?cursor=${encodeURIComponent(page.nextCursor)}` : null,
+        notice: notice(event, ctx.lang),
+        error: null,
+      },
+      headers,
+    );
+  });
 
-  app.post(
-    `${base}/admin/jobs/:id/retry`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const id = param(event, "id");
-      await readPostedForm(event.req, { csrfToken: true });
-      await gallery.jobAdmin.retry(identity.actor, id);
-      return redirect(headers, `${base}/admin/jobs?done=job-retried`);
-    }),
-  );
+  page("post", `/admin/jobs/:id/retry`, guardAdmin, async (event, identity, headers) => {
+    const id = param(event, "id");
+    await readPostedForm(event.req, { csrfToken: true });
+    await gallery.jobAdmin.retry(identity.actor, id);
+    return redirect(headers, `${base}/admin/jobs?done=job-retried`);
+  });
   // --- Gallery settings -------------------------------------------------------------------------------
 
   const settingsPage = async (
@@ -1170,74 +1046,59 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     );
   };
 
-  app.get(
-    `${base}/admin/settings`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      return settingsPage(event, identity, headers, null);
-    }),
-  );
+  page("get", `/admin/settings`, guardAdmin, async (event, identity, headers) => {
+    return settingsPage(event, identity, headers, null);
+  });
 
-  app.post(
-    `${base}/admin/settings`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const { field } = await readPostedForm(event.req, { csrfToken: true });
-      const language = field("defaultLanguage", 16);
-      try {
-        if (language !== "" && !(SUPPORTED_LANGUAGES as readonly string[]).includes(language))
-          throw invalidForm("defaultLanguage");
-        await gallery.settings.update(identity.actor, {
-          title: field("title", 300),
-          description: field("description", 3000),
-          registration: field("registration", 16) as "off",
-          loginOnly: field("loginOnly", 4) === "1",
-          defaultLanguage: language === "" ? null : language,
-        });
-      } catch (error) {
-        return settingsPage(event, identity, headers, refusal(error));
-      }
-      return redirect(headers, `${base}/admin/settings?done=settings`);
-    }),
-  );
+  page("post", `/admin/settings`, guardAdmin, async (event, identity, headers) => {
+    const { field } = await readPostedForm(event.req, { csrfToken: true });
+    const language = field("defaultLanguage", 16);
+    try {
+      if (language !== "" && !(SUPPORTED_LANGUAGES as readonly string[]).includes(language))
+        throw invalidForm("defaultLanguage");
+      await gallery.settings.update(identity.actor, {
+        title: field("title", 300),
+        description: field("description", 3000),
+        registration: field("registration", 16) as "off",
+        loginOnly: field("loginOnly", 4) === "1",
+        defaultLanguage: language === "" ? null : language,
+      });
+    } catch (error) {
+      return settingsPage(event, identity, headers, refusal(error));
+    }
+    return redirect(headers, `${base}/admin/settings?done=settings`);
+  });
 
   // Derivative presets (on/off, quality) and the format order: stored settings over the configuration. Only
   // values that differ from the configured ones are stored, so a later configuration change still shows.
-  app.post(
-    `${base}/admin/settings/derivatives`,
-    wrap("page", async (event, identity, _rid, headers) => {
-      const redirected = guardAdmin(event, identity.actor, headers);
-      if (redirected) return redirected;
-      const { field, form } = await readPostedForm(event.req, { csrfToken: true });
-      try {
-        if (field("reset", 4) === "1") {
-          await gallery.settings.updateDerivatives(identity.actor, { presets: {}, formats: null });
-        } else {
-          const order = field("formats", 32);
-          if (order !== "" && !FORMAT_ORDERS.includes(order)) throw invalidForm("formats");
-          const presets: Record<string, PresetSetting> = {};
-          for (const p of gallery.derivatives.catalogue()) {
-            const raw = field(`quality.${p.name}`, 8);
-            if (!/^\d{1,3}$/.test(raw)) throw invalidForm(`quality.${p.name}`);
-            const quality = Number(raw);
-            // Eager presets are made on upload: their box is always on (and posts no checkbox).
-            const enabled = p.eager || form.getAll(`enabled.${p.name}`).includes("1");
-            const change: PresetSetting = {};
-            if (enabled !== p.configured.enabled) change.enabled = enabled;
-            if (quality !== p.configured.quality) change.quality = quality;
-            if (Object.keys(change).length > 0) presets[p.name] = change;
-          }
-          await gallery.settings.updateDerivatives(identity.actor, {
-            presets,
-            formats: order === "" ? null : (order.split(",") as DerivativeFormat[]),
-          });
+  page("post", `/admin/settings/derivatives`, guardAdmin, async (event, identity, headers) => {
+    const { field, form } = await readPostedForm(event.req, { csrfToken: true });
+    try {
+      if (field("reset", 4) === "1") {
+        await gallery.settings.updateDerivatives(identity.actor, { presets: {}, formats: null });
+      } else {
+        const order = field("formats", 32);
+        if (order !== "" && !FORMAT_ORDERS.includes(order)) throw invalidForm("formats");
+        const presets: Record<string, PresetSetting> = {};
+        for (const p of gallery.derivatives.catalogue()) {
+          const raw = field(`quality.${p.name}`, 8);
+          if (!/^\d{1,3}$/.test(raw)) throw invalidForm(`quality.${p.name}`);
+          const quality = Number(raw);
+          // Eager presets are made on upload: their box is always on (and posts no checkbox).
+          const enabled = p.eager || form.getAll(`enabled.${p.name}`).includes("1");
+          const change: PresetSetting = {};
+          if (enabled !== p.configured.enabled) change.enabled = enabled;
+          if (quality !== p.configured.quality) change.quality = quality;
+          if (Object.keys(change).length > 0) presets[p.name] = change;
         }
-      } catch (error) {
-        return settingsPage(event, identity, headers, refusal(error));
+        await gallery.settings.updateDerivatives(identity.actor, {
+          presets,
+          formats: order === "" ? null : (order.split(",") as DerivativeFormat[]),
+        });
       }
-      return redirect(headers, `${base}/admin/settings?done=derivatives`);
-    }),
-  );
+    } catch (error) {
+      return settingsPage(event, identity, headers, refusal(error));
+    }
+    return redirect(headers, `${base}/admin/settings?done=derivatives`);
+  });
 }
