@@ -1,14 +1,12 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { stat } from "node:fs/promises";
 import { createVernissageClient, type VernissageClient } from "@vernissage/client";
-import { createGallery, type Gallery, SYSTEM } from "@vernissage/core";
+import type { Gallery } from "@vernissage/core";
 import { createGalleryApp } from "@vernissage/http-h3";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveFetch } from "./browser/harness.js";
 import { type CorpusPhoto, loadCorpus } from "./corpus.js";
-import { type StackAdapters, stackAdapters } from "./support/stack.js";
+import { openStackGallery, type StackGallery } from "./support/stack.js";
 
 const corpus = loadCorpus();
 if (!corpus) console.warn("Skipping the client flow: the real-photo corpus is missing");
@@ -23,32 +21,19 @@ async function smallestJpeg(all: CorpusPhoto[]): Promise<CorpusPhoto> {
 }
 
 describe.skipIf(corpus === null)("a full flow through @vernissage/client over HTTP", () => {
-  let dir: string;
-  let adapters: StackAdapters | undefined;
+  let stack: StackGallery | undefined;
   let gallery: Gallery;
   let server: { url: string; close(): Promise<void> };
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "vernissage-client-flow-"));
-    adapters = await stackAdapters(dir);
-    gallery = await createGallery({
-      database: adapters.database,
-      storage: adapters.storage,
-      jobs: { run: false },
-    });
-    await gallery.users.create(SYSTEM, {
-      username: "admin",
-      password: "correct horse battery",
-      role: "owner",
-    });
+    stack = await openStackGallery({ name: "client-flow" });
+    gallery = stack.gallery;
     const app = createGalleryApp(gallery, { logger: pino({ level: "silent" }), basePath: "/photos" });
     server = await serveFetch((request) => Promise.resolve(app.fetch(request)));
   });
   afterAll(async () => {
     await server?.close();
-    await gallery?.close();
-    await adapters?.dispose();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it("signs in, makes a token, uploads a real photo, lists, titles, shares, and hides it from guests", async () => {

@@ -1,17 +1,15 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createGallery, type Gallery, SYSTEM } from "@vernissage/core";
+import { type Gallery, SYSTEM } from "@vernissage/core";
 import { createGalleryApp } from "@vernissage/http-h3";
 import { serve } from "h3";
 import pino from "pino";
 import * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCorpus } from "./corpus.js";
-import { type StackAdapters, stackAdapters } from "./support/stack.js";
+import { openStackGallery, type StackGallery } from "./support/stack.js";
 
 const corpus = loadCorpus();
 
@@ -20,8 +18,7 @@ const corpus = loadCorpus();
  * photo of the corpus goes up in chunks, is interrupted, resumed from the server's offset and becomes a photo.
  */
 describe.skipIf(corpus === null)("tus-js-client against a listening server", () => {
-  let dir: string;
-  let adapters: StackAdapters | undefined;
+  let stack: StackGallery | undefined;
   let gallery: Gallery;
   let server: ReturnType<typeof serve>;
   let endpoint: string;
@@ -29,18 +26,8 @@ describe.skipIf(corpus === null)("tus-js-client against a listening server", () 
   let albumId: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "vernissage-tus-"));
-    adapters = await stackAdapters(dir);
-    gallery = await createGallery({
-      database: adapters.database,
-      storage: adapters.storage,
-      jobs: { run: false },
-    });
-    await gallery.users.create(SYSTEM, {
-      username: "admin",
-      password: "correct horse battery",
-      role: "owner",
-    });
+    stack = await openStackGallery({ name: "tus" });
+    gallery = stack.gallery;
     const login = await gallery.auth.login("admin", "correct horse battery");
     const session = await gallery.auth.resolveSession(login.token);
     if (!session) throw new Error("no session");
@@ -56,9 +43,7 @@ describe.skipIf(corpus === null)("tus-js-client against a listening server", () 
 
   afterAll(async () => {
     await server?.close(true);
-    await gallery?.close();
-    await adapters?.dispose();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it("keeps the bytes of a PATCH whose connection ends half-way, over a real socket", async () => {
@@ -190,7 +175,7 @@ describe.skipIf(corpus === null)("tus-js-client against a listening server", () 
     expect(stored.width).toBeGreaterThan(0);
     expect(stored.title).toBe("Resumed");
     const id = first.url.split("/").pop() ?? "";
-    const keys = await adapters?.listKeys();
+    const keys = await stack?.adapters.listKeys();
     expect(keys?.filter((k) => k.includes(`uploads/${id}`))).toEqual([]);
   }, 120_000);
 });

@@ -5,11 +5,11 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createGallery, type Gallery, type GalleryOptions, SYSTEM } from "@vernissage/core";
+import type { Gallery, GalleryOptions } from "@vernissage/core";
 import { createGalleryApp, type GalleryAppOptions } from "@vernissage/http-h3";
 import pino from "pino";
 import type { BrowserContext, Page } from "playwright-core";
-import { type StackAdapters, stackAdapters } from "../support/stack.js";
+import { openStackGallery, type StackAdapters } from "../support/stack.js";
 
 /** Where Chromium is: `VERNISSAGE_CHROMIUM`, else Debian's `/usr/bin/chromium` (never a downloaded browser). */
 export const CHROMIUM = process.env.VERNISSAGE_CHROMIUM ?? "/usr/bin/chromium";
@@ -196,15 +196,8 @@ export async function openBrowserGallery(options: {
   gallery?: Partial<GalleryOptions>;
   app?: GalleryAppOptions;
 }): Promise<BrowserGallery> {
-  const dir = await mkdtemp(join(tmpdir(), `vernissage-browser-${options.name}-`));
-  const adapters = await stackAdapters(dir);
-  const gallery = await createGallery({
-    database: adapters.database,
-    storage: adapters.storage,
-    jobs: { run: false },
-    ...options.gallery,
-  });
-  await gallery.users.create(SYSTEM, { username: "admin", password: "correct horse battery", role: "owner" });
+  const stack = await openStackGallery({ name: `browser-${options.name}`, gallery: options.gallery });
+  const { dir, adapters, gallery } = stack;
   const app = createGalleryApp(gallery, { logger: pino({ level: "silent" }), ...options.app });
   const server = await serveFetch((request) => Promise.resolve(app.fetch(request)));
   const browser = await launchBrowser();
@@ -220,9 +213,7 @@ export async function openBrowserGallery(options: {
     async close() {
       await browser.close();
       await server.close();
-      await gallery.close();
-      await adapters.dispose();
-      await rm(dir, { recursive: true, force: true });
+      await stack.close();
     },
   };
 }

@@ -30,6 +30,7 @@ export function ensureCliBuilt(): void {
     "http-h3",
     "theme-default",
     "mcp",
+    "rate-limit-redis",
     "cli",
   ];
   const sources = Math.max(...packages.map((p) => newestMtime(join(ROOT, "packages", p, "src"))));

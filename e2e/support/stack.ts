@@ -1,6 +1,15 @@
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DatabaseAdapter, StorageAdapter } from "@vernissage/core";
+import {
+  createGallery,
+  type DatabaseAdapter,
+  type Gallery,
+  type GalleryOptions,
+  type StorageAdapter,
+  SYSTEM,
+} from "@vernissage/core";
 import { postgresDatabase } from "@vernissage/db-postgres";
 import { sqliteDatabase } from "@vernissage/db-sqlite";
 import { fsStorage } from "@vernissage/storage-fs";
@@ -79,5 +88,44 @@ export async function stackAdapters(dir: string): Promise<StackAdapters> {
     listKeys: () => allKeys(storage),
     connectAgain: () => postgresDatabase({ connectionString: testDb.url, max: 5 }),
     dispose: () => testDb.drop(),
+  };
+}
+
+/** A test gallery opened by {@link openStackGallery}. */
+export interface StackGallery {
+  /** A temporary folder, removed by `close()`. */
+  dir: string;
+  adapters: StackAdapters;
+  gallery: Gallery;
+  /** Close the gallery, drop what the stack made and remove `dir`. */
+  close(): Promise<void>;
+}
+
+/**
+ * A gallery on the chosen stack (jobs off unless `gallery` says otherwise) with the owner `admin` /
+ * `correct horse battery`, in a temporary folder named after `name`.
+ */
+export async function openStackGallery(options: {
+  name: string;
+  gallery?: Partial<GalleryOptions>;
+}): Promise<StackGallery> {
+  const dir = await mkdtemp(join(tmpdir(), `vernissage-${options.name}-`));
+  const adapters = await stackAdapters(dir);
+  const gallery = await createGallery({
+    database: adapters.database,
+    storage: adapters.storage,
+    jobs: { run: false },
+    ...options.gallery,
+  });
+  await gallery.users.create(SYSTEM, { username: "admin", password: "correct horse battery", role: "owner" });
+  return {
+    dir,
+    adapters,
+    gallery,
+    async close() {
+      await gallery.close();
+      await adapters.dispose();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }

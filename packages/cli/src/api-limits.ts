@@ -79,11 +79,13 @@ export function apiLimitOptions(
     "rate-limit-store"?: string | undefined;
   },
 ): Pick<GalleryAppOptions, "trustProxy" | "rateLimits"> {
+  const limits = parseRateLimits(args["rate-limits"] ?? env.VERNISSAGE_RATE_LIMITS);
   return {
     trustProxy: parseTrustProxy(args["trust-proxy"] ?? env.VERNISSAGE_TRUST_PROXY),
-    rateLimits: {
-      ...parseRateLimits(args["rate-limits"] ?? env.VERNISSAGE_RATE_LIMITS),
-      ...parseRateLimitStore(args["rate-limit-store"] ?? env.VERNISSAGE_RATE_LIMIT_STORE),
-    },
+    // With rate limits off no store is made (a Redis store would open a connection nobody uses).
+    rateLimits:
+      limits.enabled === false
+        ? limits
+        : { ...limits, ...parseRateLimitStore(args["rate-limit-store"] ?? env.VERNISSAGE_RATE_LIMIT_STORE) },
   };
 }

@@ -20,6 +20,12 @@ describe("serve options for rate limits and trusted proxies", () => {
     expect(() => apiLimitOptions({ VERNISSAGE_RATE_LIMIT_STORE: "redis" }, {})).toThrow(CliError);
     expect(apiLimitOptions({ VERNISSAGE_RATE_LIMIT_STORE: "memory" }, {}).rateLimits?.store).toBeDefined();
     expect(apiLimitOptions({}, {}).rateLimits?.store).toBeUndefined();
+    // Rate limits off: no store is made (no Redis connection is opened).
+    const off = apiLimitOptions(
+      { VERNISSAGE_RATE_LIMIT_STORE: "redis://127.0.0.1:1" },
+      { "rate-limits": "off" },
+    );
+    expect(off.rateLimits).toEqual({ enabled: false });
     // Flags win over the environment.
     expect(apiLimitOptions({ VERNISSAGE_TRUST_PROXY: "true" }, { "trust-proxy": "1" }).trustProxy).toBe(1);
   });

@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { Gallery } from "@vernissage/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, ensureCliBuilt } from "../../../e2e/support/processes.js";
 import { testStack } from "../../../e2e/support/stack-name.js";
 import { createTestDatabase, type TestDatabase } from "../../db-postgres/test/pg-test-db.js";
 import {
@@ -20,12 +20,8 @@ import {
 import { openGallery, runCli } from "../src/index.js";
 import { captureLogger, tempDir } from "./helpers.js";
 
-/** Run the command from its TypeScript sources (no build needed; see support/ts-loader.mjs). */
-const REGISTER = fileURLToPath(new URL("./support/register-ts.mjs", import.meta.url));
-const CLI_SOURCE = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
-
 /**
- * `vernissage mcp` spawned as a real child process (from sources) and driven by the SDK's stdio client. On
+ * `vernissage mcp` spawned as a real child process (the built command, rebuilt first when stale) and driven by the SDK's stdio client. On
  * `VERNISSAGE_TEST_STACK=postgres-s3` the gallery's database is a throwaway PostgreSQL database (files stay
  * local: the CLI project has no s3rver).
  */
@@ -37,7 +33,9 @@ let world: World;
 let env: Record<string, string>;
 const clients: { client: Client; stderr: () => string; errors: string[] }[] = [];
 
+// A developer's stale build is rebuilt first (CI builds before testing), which can take minutes.
 beforeAll(async () => {
+  ensureCliBuilt();
   dir = await tempDir("vernissage-mcp-stdio-");
   if (testStack() === "postgres-s3") pg = await createTestDatabase();
   const location = { dataDir: join(dir.path, "data"), ...(pg ? { databaseUrl: pg.url } : {}) };
@@ -51,7 +49,7 @@ beforeAll(async () => {
   await mkdir(join(dir.path, "pictures", "trip"), { recursive: true });
   await writeFile(join(dir.path, "pictures", "trip", "local.jpg"), await jpeg("#445566"));
   await writeFile(join(dir.path, "secret.jpg"), await jpeg("#665544"));
-});
+}, 600_000);
 
 afterAll(async () => {
   for (const { client } of clients) await client.close().catch(() => {});
@@ -64,7 +62,7 @@ afterAll(async () => {
 async function spawnMcp(args: string[], extraEnv: Record<string, string> = {}) {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ["--import", REGISTER, CLI_SOURCE, "mcp", ...args],
+    args: [CLI, "mcp", ...args],
     env: { ...env, ...extraEnv },
     stderr: "pipe",
   });
@@ -82,7 +80,7 @@ async function spawnMcp(args: string[], extraEnv: Record<string, string> = {}) {
   return entry;
 }
 
-// Each test starts Node processes that load the sources: slow on a busy machine.
+// Each test starts Node processes: slow on a busy machine.
 describe("vernissage mcp (stdio)", { timeout: 300_000 }, () => {
   it("serves every tool to an admin token, with local files from --files-root only", async () => {
     const { client, stderr, errors } = await spawnMcp([

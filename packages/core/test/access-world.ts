@@ -28,7 +28,16 @@ export interface GeneratedWorld {
   groups: string[];
   members: { groupId: string; userId: string }[];
   grants: { albumId: string; userId: string | null; groupId: string | null; role: (typeof ROLES)[number] }[];
-  photos: { id: string; level: PrivacyLevel; uploaderId: string | null; albumIds: string[] }[];
+  photos: {
+    id: string;
+    level: PrivacyLevel;
+    uploaderId: string | null;
+    albumIds: string[];
+    /** Title, added and taken times for tests that search or sort (generated worlds leave them out). */
+    title?: string;
+    addedAt?: number;
+    takenAt?: number | null;
+  }[];
   shares: {
     id: string;
     albumId: string | null;
@@ -232,11 +241,13 @@ export async function loadWorld(db: Kysely<DB>, world: GeneratedWorld, now: numb
         )
         .execute();
     }
-    if (world.photos.length > 0) {
+    // In chunks: a world may hold more photos than one statement may bind parameters.
+    for (let i = 0; i < world.photos.length; i += 500) {
+      const chunk = world.photos.slice(i, i + 500);
       await trx
         .insertInto("photos")
         .values(
-          world.photos.map((p) => ({
+          chunk.map((p) => ({
             id: p.id,
             sha256: p.id,
             storage_key: `k/${p.id}`,
@@ -246,11 +257,11 @@ export async function loadWorld(db: Kysely<DB>, world: GeneratedWorld, now: numb
             width: 1,
             height: 1,
             orientation: 1,
-            title: "",
+            title: p.title ?? "",
             description: "",
             author: "",
-            taken_at: null,
-            added_at: now,
+            taken_at: p.takenAt ?? null,
+            added_at: p.addedAt ?? now,
             privacy_level: p.level,
             uploader_id: p.uploaderId,
             thumbhash: null,
@@ -259,7 +270,7 @@ export async function loadWorld(db: Kysely<DB>, world: GeneratedWorld, now: numb
           })),
         )
         .execute();
-      const links = world.photos.flatMap((p) =>
+      const links = chunk.flatMap((p) =>
         p.albumIds.map((albumId, rank) => ({ album_id: albumId, photo_id: p.id, rank, added_at: now })),
       );
       if (links.length > 0) await trx.insertInto("album_photos").values(links).execute();

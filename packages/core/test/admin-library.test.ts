@@ -154,6 +154,14 @@ describe("partial batches", () => {
     });
     expect(removed.applied).toEqual(["removeTags"]);
     expect((await gallery.tags.ofPhoto(SYSTEM, w.inRome.id)).map((t) => t.name)).toEqual(["sun"]);
+    // Names no tag can have (blank, control characters only, too long) match nothing and change nothing.
+    const blank = await gallery.batch.photos(mia, {
+      photoIds: [w.inRome.id],
+      removeTags: ["   ", "\u0007", "x".repeat(101)],
+      skipRefused: true,
+    });
+    expect(blank.applied).toEqual(["removeTags"]);
+    expect((await gallery.tags.ofPhoto(SYSTEM, w.inRome.id)).map((t) => t.name)).toEqual(["sun"]);
 
     // Nothing editable: nothing applied, everything reported.
     const none = await gallery.batch.photos(mia, {

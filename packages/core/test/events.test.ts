@@ -7,6 +7,7 @@ import {
   type User,
   type UserActor,
 } from "@vernissage/core";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { errorCode, jpeg, openGallery } from "./helpers.js";
 
@@ -114,6 +115,77 @@ describe("events outbox", () => {
     for (const r of rows) expect(r.payload).not.toContain("long password");
   });
 
+  it("records a profile and password change made together as one user.updated", async () => {
+    const { gallery } = await openGallery();
+    const user = await gallery.users.create(SYSTEM, { username: "both", password: "a long password 1" });
+    await gallery.users.updateMe(asUser(user), {
+      displayName: "Both",
+      currentPassword: "a long password 1",
+      newPassword: "a long password 2",
+    });
+    const rows = await gallery.db
+      .selectFrom("events")
+      .select("payload")
+      .where("type", "=", "user.updated")
+      .execute();
+    expect(rows.map((r) => JSON.parse(r.payload))).toEqual([{ fields: ["displayName", "password"] }]);
+  });
+
+  it("records re-ordering as album.updated, naming no photo, and nothing when the order is unchanged", async () => {
+    const { gallery } = await openGallery();
+    const parent = await gallery.albums.create(SYSTEM, { name: "Parent" });
+    const a = await gallery.albums.create(SYSTEM, { name: "A", parentId: parent.id });
+    const b = await gallery.albums.create(SYSTEM, { name: "B", parentId: parent.id });
+    const ids: string[] = [];
+    for (const filename of ["one.jpg", "two.jpg"]) {
+      const { photo } = await gallery.photos.upload(SYSTEM, {
+        albumId: parent.id,
+        file: await uniqueJpeg(),
+        filename,
+      });
+      ids.push(photo.id);
+    }
+    const reversed = [...ids].reverse();
+    for (let round = 0; round < 2; round++) {
+      await gallery.albums.reorder(SYSTEM, parent.id, [b.id, a.id]);
+      await gallery.photos.reorderInAlbum(SYSTEM, { albumId: parent.id, photoIds: reversed });
+    }
+    const updated = (await gallery.events.list(SYSTEM, { types: ["album.updated"] })).items;
+    expect(updated.map((e) => [e.subjectId, e.data.changed])).toEqual([
+      [b.id, ["rank"]],
+      [a.id, ["rank"]],
+      [parent.id, ["photoRanks"]],
+    ]);
+    for (const e of updated) {
+      expect(e.photoId).toBeNull();
+      for (const id of ids) expect(JSON.stringify(e.data)).not.toContain(id);
+    }
+  });
+
+  it("records tag.created for tags made from a file's keywords", async () => {
+    const { gallery } = await openGallery({ ingest: { keywordsAsTags: true } });
+    const album = await gallery.albums.create(SYSTEM, { name: "Keywords" });
+    const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:subject><rdf:Bag><rdf:li>dune</rdf:li><rdf:li>tide</rdf:li></rdf:Bag></dc:subject></rdf:Description></rdf:RDF></x:xmpmeta>`;
+    const file = async (background: string) =>
+      sharp({ create: { width: 20, height: 20, channels: 3, background } })
+        .withXmp(xmp)
+        .jpeg()
+        .toBuffer();
+    await gallery.photos.upload(SYSTEM, {
+      albumId: album.id,
+      file: await file("#123456"),
+      filename: "a.jpg",
+    });
+    // The second photo finds both tags: no new event.
+    await gallery.photos.upload(SYSTEM, {
+      albumId: album.id,
+      file: await file("#654321"),
+      filename: "b.jpg",
+    });
+    const created = (await gallery.events.list(SYSTEM, { types: ["tag.created"] })).items;
+    expect(created.map((e) => e.data.name)).toEqual(["dune", "tide"]);
+  });
+
   it("writes nothing when the change rolls back", async () => {
     const { gallery } = await openGallery();
     await gallery.users.create(SYSTEM, { username: "taken" });
@@ -208,6 +280,13 @@ describe("events outbox", () => {
       canUpload: false,
     } as const;
     expect(await errorCode(gallery.events.list(share))).toBe("FORBIDDEN");
+    // An admin's token reads pictures' events with events:read; people and rights need users:admin too.
+    const adminToken: TokenActor = { ...token, userId: admin.id, role: "admin", scopes: ["events:read"] };
+    const tokenTypes = async (scopes: TokenActor["scopes"]) =>
+      (await gallery.events.list({ ...adminToken, scopes }, { limit: 200 })).items.map((e) => e.type);
+    expect(await tokenTypes(["events:read"])).toContain("photo.created");
+    expect((await tokenTypes(["events:read"])).some((t) => t.startsWith("user."))).toBe(false);
+    expect(await tokenTypes(["events:read", "users:admin"])).toContain("user.created");
     expect(await errorCode(gallery.events.list(GUEST, { types: ["nope.*"] }))).toBe("VALIDATION_FAILED");
     expect(await errorCode(gallery.events.list(GUEST, { cursor: "garbage!" }))).toBe("INVALID_CURSOR");
   });

@@ -15,11 +15,12 @@ import {
   runMigrations,
   SYSTEM,
 } from "@vernissage/core";
-import { type Insertable, Kysely, sql } from "kysely";
+import { Kysely, sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { stackAdapters } from "../../../e2e/support/stack.js";
 import { SEARCH_SCAN_BUDGET } from "../src/services/search.js";
 import { createSearchIndex } from "../src/services/search-index.js";
+import { type GeneratedWorld, loadWorld, referenceWorld } from "./access-world.js";
 import { errorCode, jpeg, openGallery } from "./helpers.js";
 
 // Migration 0010: `photo_tags.photo_added_at` / `photo_taken_key` (kept by triggers) order a tag page, and a
@@ -158,8 +159,6 @@ describe("search walks the index with a bounded budget", () => {
     const db = gallery.db;
     const now = Date.now();
     const levels: PrivacyLevel[] = [0, 1, 2, 4, 8];
-    // A tree: public root with a private child (granted to the group) and a hidden child; a private root granted
-    // to `grant` directly, with a public child.
     const albums = [
       { id: "ra", parentId: null, visibility: "public" },
       { id: "rb", parentId: null, visibility: "private" },
@@ -167,100 +166,6 @@ describe("search walks the index with a bounded budget", () => {
       { id: "ch", parentId: "ra", visibility: "hidden" },
       { id: "cb", parentId: "rb", visibility: "public" },
     ] as const;
-    const users = [
-      { id: "ugrant", level: 2 as PrivacyLevel },
-      { id: "ugroup", level: 4 as PrivacyLevel },
-      { id: "ulow", level: 0 as PrivacyLevel },
-    ];
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto("users")
-        .values(
-          users.map((u) => ({
-            id: u.id,
-            username: u.id,
-            display_name: u.id,
-            email: null,
-            password_hash: null,
-            role: "member" as const,
-            privacy_level: u.level,
-            shared_account: 0,
-            status: "active" as const,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .execute();
-      await trx
-        .insertInto("albums")
-        .values(
-          albums.map((a, i) => ({
-            id: a.id,
-            parent_id: a.parentId,
-            name: `Album ${a.id}`,
-            slug: a.id,
-            description: "",
-            visibility: a.visibility,
-            rank: i,
-            cover_photo_id: null,
-            owner_id: null,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .execute();
-      const closure = albums.flatMap((a): { ancestor_id: string; descendant_id: string; depth: number }[] =>
-        a.parentId === null
-          ? [{ ancestor_id: a.id, descendant_id: a.id, depth: 0 }]
-          : [
-              { ancestor_id: a.id, descendant_id: a.id, depth: 0 },
-              { ancestor_id: a.parentId, descendant_id: a.id, depth: 1 },
-            ],
-      );
-      await trx.insertInto("album_closure").values(closure).execute();
-      await trx
-        .insertInto("groups")
-        .values({ id: "gfriends", name: "friends", is_default: 0, created_at: now, updated_at: now })
-        .execute();
-      await trx
-        .insertInto("group_members")
-        .values({ group_id: "gfriends", user_id: "ugroup", added_at: now })
-        .execute();
-      await trx
-        .insertInto("album_grants")
-        .values([
-          {
-            id: "gr1",
-            album_id: "rb",
-            user_id: "ugrant",
-            group_id: null,
-            role: "viewer",
-            granted_by: null,
-            created_at: now,
-          },
-          {
-            id: "gr2",
-            album_id: "ca",
-            user_id: null,
-            group_id: "gfriends",
-            role: "viewer",
-            granted_by: null,
-            created_at: now,
-          },
-        ])
-        .execute();
-      await trx
-        .insertInto("tags")
-        .values({
-          id: "tmark",
-          name: "mark",
-          name_key: "mark",
-          slug: "mark",
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-    });
 
     // More matches than one request's budget; the newest ones are level 8 (admins only), so low-level actors get
     // short (even empty) pages that continue. Every 13th photo does not match; some share a millisecond.
@@ -290,39 +195,46 @@ describe("search walks the index with a bounded budget", () => {
         tagged: n % 2 === 0,
       });
     }
-    for (let i = 0; i < photos.length; i += 200) {
-      const chunk = photos.slice(i, i + 200);
-      const rows: Insertable<DB["photos"]>[] = chunk.map((p) => ({
+    // The tree: a public root with a private child (granted to the group) and a hidden child; a private root
+    // granted to `ugrant` directly, with a public child. Loaded by the agreement test's world loader.
+    const generated: GeneratedWorld = {
+      albums: [...albums],
+      users: [
+        { id: "ugrant", role: "member", level: 2 },
+        { id: "ugroup", role: "member", level: 4 },
+        { id: "ulow", role: "member", level: 0 },
+      ],
+      groups: ["gfriends"],
+      members: [{ groupId: "gfriends", userId: "ugroup" }],
+      grants: [
+        { albumId: "rb", userId: "ugrant", groupId: null, role: "viewer" },
+        { albumId: "ca", userId: null, groupId: "gfriends", role: "viewer" },
+      ],
+      photos: photos.map((p) => ({
         id: p.id,
-        sha256: p.id.padEnd(64, "0"),
-        storage_key: `originals/${p.id}.jpg`,
-        original_filename: `${p.id}.jpg`,
-        mime_type: "image/jpeg",
-        byte_size: 1,
-        width: 1,
-        height: 1,
-        orientation: 1,
+        level: p.level,
+        uploaderId: p.id === "ph00003" ? "ulow" : null,
+        albumIds: p.albumIds,
         title: p.matches ? `Grey Héron ${p.id}` : `Sparrow ${p.id}`,
-        description: "",
-        author: "",
-        taken_at: p.addedAt - 5,
-        added_at: p.addedAt,
-        privacy_level: p.level,
-        uploader_id: p.id === "ph00003" ? "ulow" : null,
-        thumbhash: null,
-        metadata: null,
-        updated_at: now,
-      }));
-      await db.insertInto("photos").values(rows).execute();
-      const links = chunk.flatMap((p) =>
-        p.albumIds.map((album_id, rank) => ({ album_id, photo_id: p.id, rank, added_at: now })),
-      );
-      if (links.length > 0) await db.insertInto("album_photos").values(links).execute();
-      const tags = chunk
-        .filter((p) => p.tagged)
-        .map((p) => ({ photo_id: p.id, tag_id: "tmark", added_at: now }));
-      if (tags.length > 0) await db.insertInto("photo_tags").values(tags).execute();
-    }
+        addedAt: p.addedAt,
+        takenAt: p.addedAt - 5,
+      })),
+      shares: [],
+      tokens: [],
+    };
+    await loadWorld(db, generated, now);
+    await db
+      .insertInto("tags")
+      .values({ id: "tmark", name: "mark", name_key: "mark", slug: "mark", created_at: now, updated_at: now })
+      .execute();
+    const tagged = photos
+      .filter((p) => p.tagged)
+      .map((p) => ({ photo_id: p.id, tag_id: "tmark", added_at: now }));
+    for (let i = 0; i < tagged.length; i += 500)
+      await db
+        .insertInto("photo_tags")
+        .values(tagged.slice(i, i + 500))
+        .execute();
     // Indexed newest first except a shuffled tail: the index order must not depend on the order of indexing.
     const order = photos.map((p) => p.id);
     await createSearchIndex(db, gallery.database.kind).reindex([
@@ -330,22 +242,7 @@ describe("search walks the index with a bounded budget", () => {
       ...order.slice(0, 300).reverse(),
     ]);
 
-    const world: ReferenceWorld = {
-      albums: new Map(albums.map((a) => [a.id, { parentId: a.parentId, visibility: a.visibility }])),
-      photos: new Map(
-        photos.map((p) => [
-          p.id,
-          { privacyLevel: p.level, uploaderId: p.id === "ph00003" ? "ulow" : null, albumIds: p.albumIds },
-        ]),
-      ),
-      grants: [
-        { albumId: "rb", userId: "ugrant", groupId: null, role: "viewer" },
-        { albumId: "ca", userId: null, groupId: "gfriends", role: "viewer" },
-      ],
-      groupsOf: new Map([["ugroup", ["gfriends"]]]),
-      shares: new Map(),
-      now,
-    };
+    const world: ReferenceWorld = referenceWorld(generated, now);
     const user = (id: string, level: PrivacyLevel, groupIds: string[] = []): Actor => ({
       kind: "user",
       userId: id,

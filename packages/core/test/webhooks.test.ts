@@ -325,6 +325,22 @@ describe("webhooks", () => {
     expect(await errorCode(gallery.webhooks.list(token))).toBe("INSUFFICIENT_SCOPE");
   });
 
+  it("makes no delivery of admin-only events for a member's webhook, even before delivery", async () => {
+    const { gallery } = await openGallery(localOptions());
+    const member = await gallery.users.create(SYSTEM, { username: "lurker" });
+    const boss = await admin(gallery);
+    const target = await receiver();
+    const { webhook: mine } = await gallery.webhooks.create(asUser(member), { url: target.url });
+    const { webhook: theirs } = await gallery.webhooks.create(boss, { url: target.url });
+    await gallery.users.create(SYSTEM, { username: "newcomer" });
+    await gallery.tags.create(boss, { name: "secret-project" });
+    // Nothing ran yet: the member's log is already empty, the admin's holds both events.
+    expect((await gallery.webhooks.listDeliveries(asUser(member), mine.id)).items).toEqual([]);
+    expect(
+      (await gallery.webhooks.listDeliveries(boss, theirs.id)).items.map((d) => d.eventType).sort(),
+    ).toEqual(["tag.created", "user.created"]);
+  });
+
   it("encrypts signing secrets at rest when a key is configured", async () => {
     const { gallery } = await openGallery(localOptions({ secretKey: "k".repeat(40) }));
     const boss = await admin(gallery);

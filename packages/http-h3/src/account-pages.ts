@@ -1,15 +1,11 @@
 import { type Gallery, GalleryError, type PageContext } from "@vernissage/core";
 import { type MessageKey, translate } from "@vernissage/theme-default";
 import type { H3, H3Event } from "h3";
+import type { Wrap } from "./admin-common.js";
 import { readPostedForm } from "./forms.js";
 import { type createPageRenderer, htmlResponse } from "./pages.js";
 import { clientIp } from "./routes/identity-schemas.js";
 import { assertSameOrigin, type RequestIdentity, sessionCookie } from "./session.js";
-
-type Wrap = (
-  kind: "api" | "page" | "media",
-  fn: (event: H3Event, id: RequestIdentity, requestId: string, headers: Headers) => Promise<Response>,
-) => (event: H3Event) => Promise<Response>;
 
 /** Dependencies of the account pages. */
 export interface AccountPageDeps {

@@ -1,6 +1,5 @@
 import {
   type Actor,
-  type AdminAlbumOption,
   type AdminAlbumRow,
   type AdminLibraryPage,
   type AdminPhotoCard,
@@ -11,10 +10,10 @@ import {
   type Photo,
 } from "@vernissage/core";
 import { type MessageKey, translate } from "@vernissage/theme-default";
-import { getRouterParams, type H3Event } from "h3";
+import type { H3Event } from "h3";
+import { ID, idParam, albumOptions as options, renderAdminPage, seeOther, toLogin } from "./admin-common.js";
 import type { AdminPageDeps } from "./admin-pages.js";
 import { type PostedForm, readPostedForm } from "./forms.js";
-import { htmlResponse } from "./pages.js";
 import type { RequestIdentity } from "./session.js";
 
 const VISIBILITIES = new Set(["public", "private", "hidden"]);
@@ -24,8 +23,6 @@ const LEVELS = [0, 1, 2, 4, 8];
 const PAGE_SIZE = 60;
 /** Form errors shown next to the form (400) instead of the error page. */
 const FORM_ERRORS = new Set(["VALIDATION_FAILED", "ALBUM_CYCLE", "NOT_FOUND", "FORBIDDEN", "CONFLICT"]);
-/** Ids are ULIDs; anything longer or with other characters is refused before it reaches a query. */
-const ID = /^[0-9A-Za-z_-]{1,64}$/;
 
 /** What the signed-in user may manage: everything (admins) or these albums. */
 type Managed = "all" | ReadonlySet<string>;
@@ -46,13 +43,7 @@ export function createAdminLibraryPageRoutes(deps: Omit<AdminPageDeps, "maxUploa
     actor: Actor,
     headers: Headers,
   ): Promise<{ managed: Managed } | { response: Response }> {
-    if (actor.kind === "guest") {
-      headers.set(
-        "location",
-        `${base}/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`,
-      );
-      return { response: new Response(null, { status: 303, headers }) };
-    }
+    if (actor.kind === "guest") return { response: toLogin(event, base, headers) };
     const managed = await gallery.access.managedAlbums(actor);
     if (managed !== "all" && managed.length === 0) throw new GalleryError("FORBIDDEN");
     return { managed: managed === "all" ? "all" : new Set(managed) };
@@ -64,30 +55,17 @@ export function createAdminLibraryPageRoutes(deps: Omit<AdminPageDeps, "maxUploa
     if (managed !== "all" && !managed.has(albumId)) throw new GalleryError("FORBIDDEN");
   }
 
-  function idParam(event: H3Event, name = "id"): string {
-    const value = getRouterParams(event, { decode: true })[name] ?? "";
-    if (!ID.test(value)) throw new GalleryError("NOT_FOUND");
-    return value;
-  }
-
-  async function render(
+  function render(
     ctx: PageContext,
     data: AdminLibraryPage,
     headers: Headers,
     status = 200,
   ): Promise<Response> {
-    const title = translate(ctx.lang, "admin.nav");
-    const main = await renderer.render("admin", { ...ctx, managesAlbums: true }, data);
-    headers.set("cache-control", "no-store");
-    return htmlResponse(
-      renderer.page(ctx, title, main, undefined, { scripts: ["admin-library.js"], noindex: true }),
-      { status, headers },
-    );
-  }
-
-  function redirect(headers: Headers, location: string): Response {
-    headers.set("location", location);
-    return new Response(null, { status: 303, headers });
+    return renderAdminPage(renderer, ctx, data, headers, {
+      status,
+      scripts: ["admin-library.js"],
+      templateCtx: { ...ctx, managesAlbums: true },
+    });
   }
 
   const t = (ctx: PageContext, key: MessageKey, params?: Record<string, string | number>) =>
@@ -125,12 +103,6 @@ export function createAdminLibraryPageRoutes(deps: Omit<AdminPageDeps, "maxUploa
     const done = event.url.searchParams.get("done") ?? "";
     const key = Object.hasOwn(DONE, done) ? DONE[done] : undefined;
     return key ? t(ctx, key) : null;
-  }
-
-  function options(tree: AlbumTreeEntry[], exclude?: ReadonlySet<string>): AdminAlbumOption[] {
-    return tree
-      .filter((a) => !exclude?.has(a.id))
-      .map((a) => ({ id: a.id, label: `${"\u2003".repeat(a.depth)}${a.name}` }));
   }
 
   function rows(tree: AlbumTreeEntry[]): AdminAlbumRow[] {
@@ -236,7 +208,7 @@ export function createAdminLibraryPageRoutes(deps: Omit<AdminPageDeps, "maxUploa
         }
         return albumsPage(event, identity, g.managed, headers, t(ctx, "admin.album.invalid"));
       }
-      return redirect(headers, `${admin}/albums?done=created`);
+      return seeOther(headers, `${admin}/albums?done=created`);
     }),
   );
 
@@ -322,7 +294,7 @@ export function createAdminLibraryPageRoutes(deps: Omit<AdminPageDeps, "maxUploa
             ? albumsPage(event, identity, g.managed, headers, message)
             : albumPage(event, identity, g.managed, id, headers, message);
         }
-        return redirect(headers, location);
+        return seeOther(headers, location);
       }),
     );
   }
@@ -740,7 +712,7 @@ export function createAdminLibraryPageRoutes(deps: Omit<AdminPageDeps, "maxUploa
           if (message === null) throw thrown;
           return photoPage(event, identity, id, headers, message);
         }
-        return redirect(headers, location);
+        return seeOther(headers, location);
       }),
     );
   }

@@ -1,22 +1,11 @@
-import {
-  type Actor,
-  type AdminPage,
-  type Gallery,
-  GalleryError,
-  isAdminActor,
-  type PageContext,
-} from "@vernissage/core";
+import { type Actor, type AdminPage, type Gallery, GalleryError, type PageContext } from "@vernissage/core";
 import { translate } from "@vernissage/theme-default";
 import type { H3, H3Event } from "h3";
+import { albumOptions, guardAdmin, renderAdminPage, seeOther, type Wrap } from "./admin-common.js";
 import { readPostedForm } from "./forms.js";
 import type { Links } from "./links.js";
-import { type createPageRenderer, htmlResponse } from "./pages.js";
+import type { createPageRenderer } from "./pages.js";
 import type { RequestIdentity } from "./session.js";
-
-type Wrap = (
-  kind: "api" | "page" | "media",
-  fn: (event: H3Event, id: RequestIdentity, requestId: string, headers: Headers) => Promise<Response>,
-) => (event: H3Event) => Promise<Response>;
 
 /** Dependencies of the admin pages. */
 export interface AdminPageDeps {
@@ -36,46 +25,20 @@ export interface AdminPageDeps {
 const ACTIVITY_SHOWN = 20;
 
 /**
- * Register the admin pages (owner and admins): dashboard, album manager, upload, users. Every action goes
+ * Register the admin dashboard and upload pages (owner and admins; the album and photo pages are in
+ * `admin-library-pages.ts`, users, groups and settings in `admin-people-pages.ts`). Every action goes
  * through the same core services (and their permission checks) as the API; form posts pass the Origin check
  * and the session's CSRF token. Guests are sent to the login page; other users get 403.
  */
 export function createAdminPageRoutes(deps: AdminPageDeps): void {
   const { app, base, gallery, links, renderer, wrap, contextFor } = deps;
 
-  /** Admins only: a guest is redirected to log in (`null` returned), anyone else gets `FORBIDDEN`. */
-  function guard(event: H3Event, actor: Actor, headers: Headers): Response | null {
-    if (actor.kind === "guest") {
-      headers.set(
-        "location",
-        `${base}/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`,
-      );
-      return new Response(null, { status: 303, headers });
-    }
-    if (!isAdminActor(actor)) throw new GalleryError("FORBIDDEN");
-    return null;
-  }
-
-  async function render(
-    ctx: PageContext,
-    data: AdminPage,
-    headers: Headers,
-    status = 200,
-  ): Promise<Response> {
-    const title = translate(ctx.lang, "admin.nav");
-    const main = await renderer.render("admin", ctx, data);
-    const scripts = data.view === "upload" ? ["admin.js"] : [];
-    headers.set("cache-control", "no-store");
-    return htmlResponse(renderer.page(ctx, title, main, undefined, { scripts, noindex: true }), {
+  const guard = (event: H3Event, actor: Actor, headers: Headers) => guardAdmin(event, base, actor, headers);
+  const render = (ctx: PageContext, data: AdminPage, headers: Headers, status = 200) =>
+    renderAdminPage(renderer, ctx, data, headers, {
       status,
-      headers,
+      scripts: data.view === "upload" ? ["admin.js"] : [],
     });
-  }
-
-  function redirect(headers: Headers, location: string): Response {
-    headers.set("location", location);
-    return new Response(null, { status: 303, headers });
-  }
 
   app.get(
     `${base}/admin`,
@@ -123,7 +86,7 @@ export function createAdminPageRoutes(deps: AdminPageDeps): void {
       ctx,
       {
         view: "upload",
-        albums: tree.map((a) => ({ id: a.id, label: `${"\u2003".repeat(a.depth)}${a.name}` })),
+        albums: albumOptions(tree),
         selectedAlbumId: tree.some((a) => a.id === wanted) ? wanted : null,
         uploadUrl: links.api("/photos"),
         resumableUrl: links.api("/uploads"),
@@ -170,7 +133,7 @@ export function createAdminPageRoutes(deps: AdminPageDeps): void {
         });
       }
       const album = await gallery.albums.get(identity.actor, albumId);
-      return redirect(headers, links.album(album));
+      return seeOther(headers, links.album(album));
     }),
   );
 }

@@ -8,7 +8,6 @@ import {
   type Gallery,
   GalleryError,
   hasAdminView,
-  isAdminActor,
   type PageContext,
   type PluginInfo,
   type PresetSetting,
@@ -18,14 +17,19 @@ import {
 } from "@vernissage/core";
 import { type MessageKey, SUPPORTED_LANGUAGES, translate } from "@vernissage/theme-default";
 import { getRouterParams, type H3, type H3Event } from "h3";
+import {
+  guardAdmin as adminOnly,
+  albumOptions,
+  ID,
+  idParam,
+  renderAdminPage,
+  seeOther,
+  toLogin,
+  type Wrap,
+} from "./admin-common.js";
 import { readPostedForm } from "./forms.js";
-import { type createPageRenderer, htmlResponse } from "./pages.js";
+import type { createPageRenderer } from "./pages.js";
 import type { RequestIdentity } from "./session.js";
-
-type Wrap = (
-  kind: "api" | "page" | "media",
-  fn: (event: H3Event, id: RequestIdentity, requestId: string, headers: Headers) => Promise<Response>,
-) => (event: H3Event) => Promise<Response>;
 
 /** Dependencies of the people, sharing and plugin admin pages. */
 export interface AdminPeoplePageDeps {
@@ -41,7 +45,6 @@ const ROLES = new Set(["owner", "admin", "member"]);
 const STATUSES = new Set(["active", "disabled", "pending"]);
 const LEVELS = new Set([0, 1, 2, 4, 8]);
 const STAFF_SCOPES = new Set(["admin", "users:admin"]);
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const PLUGIN_NAME = /^(@[a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Format orders the settings page offers (formats after JPEG would never be chosen, so JPEG ends each). */
@@ -52,6 +55,12 @@ const FORMAT_ORDERS: readonly string[] = [
   "webp,jpeg",
   "jpeg",
 ];
+
+/** A refused form: the message it shows and its status. */
+type Refusal = { key: MessageKey; status: number };
+
+/** A page's data before its messages are filled in (see `render`). */
+type WithoutMessages<P> = P extends unknown ? Omit<P, "notice" | "error"> : never;
 
 const DONE: Record<string, MessageKey> = {
   "user-created": "admin.people.done.userCreated",
@@ -72,7 +81,7 @@ const DONE: Record<string, MessageKey> = {
 };
 
 /** The message and status a refused form gets; other errors propagate (404, 500…). */
-function refusal(error: unknown): { key: MessageKey; status: number } {
+function refusal(error: unknown): Refusal {
   if (!(error instanceof GalleryError)) throw error;
   switch (error.code) {
     case "VALIDATION_FAILED":
@@ -170,14 +179,6 @@ function readPluginSettings(fields: AdminPluginField[], form: FormData) {
 export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
   const { app, base, gallery, renderer, wrap, contextFor } = deps;
 
-  function toLogin(event: H3Event, headers: Headers): Response {
-    headers.set(
-      "location",
-      `${base}/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`,
-    );
-    return new Response(null, { status: 303, headers });
-  }
-
   /**
    * Register a page under the base path: `guard` answers first (a redirect to log in, or throws `FORBIDDEN`), then
    * `handler` renders or acts.
@@ -198,60 +199,50 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
 
   /** Admins only: guests are sent to log in (a response), anyone else gets `FORBIDDEN`. */
   function guardAdmin(event: H3Event, actor: Actor, headers: Headers): Response | null {
-    if (actor.kind === "guest") return toLogin(event, headers);
-    if (!isAdminActor(actor)) throw new GalleryError("FORBIDDEN");
-    return null;
+    return adminOnly(event, base, actor, headers);
   }
 
   /** Any signed-in user (a session, not a share link): guests are sent to log in. */
   function guardUser(event: H3Event, actor: Actor, headers: Headers): Response | null {
     if (actor.kind !== "user") {
-      if (actor.kind === "guest" || actor.kind === "share") return toLogin(event, headers);
+      if (actor.kind === "guest" || actor.kind === "share") return toLogin(event, base, headers);
       throw new GalleryError("FORBIDDEN");
     }
     return null;
   }
 
-  async function render(
+  /**
+   * Render a page with its messages: a refused form's error (and status), else the confirmation named by
+   * `?done=`. Every admin page is private; the token and share pages may carry a secret shown once.
+   */
+  function render(
+    event: H3Event,
     ctx: PageContext,
-    data: AdminPeoplePage,
+    data: WithoutMessages<AdminPeoplePage>,
     headers: Headers,
+    error: Refusal | null = null,
     status = 200,
   ): Promise<Response> {
-    const main = await renderer.render("admin", ctx, data);
-    const scripts = data.view === "shares" || data.view === "tokens" ? ["admin-people.js"] : [];
-    // Every admin page is private; the token and share pages may carry a secret shown once.
-    headers.set("cache-control", "no-store");
-    headers.set("referrer-policy", "no-referrer");
-    const title = translate(ctx.lang, "admin.nav");
-    const response = htmlResponse(renderer.page(ctx, title, main, undefined, { scripts, noindex: true }), {
-      status,
-      headers,
+    const full = {
+      ...data,
+      notice: error ? null : notice(event, ctx.lang),
+      error: error ? translate(ctx.lang, error.key) : null,
+    } as AdminPeoplePage;
+    return renderAdminPage(renderer, ctx, full, headers, {
+      status: error?.status ?? status,
+      scripts: data.view === "shares" || data.view === "tokens" ? ["admin-people.js"] : [],
+      noReferrer: true,
     });
-    response.headers.set("referrer-policy", "no-referrer");
-    return response;
-  }
-
-  function redirect(headers: Headers, location: string): Response {
-    headers.set("location", location);
-    return new Response(null, { status: 303, headers });
   }
 
   function notice(event: H3Event, lang: string): string | null {
-    const key = DONE[event.url.searchParams.get("done") ?? ""];
-    return key ? translate(lang, key) : null;
-  }
-
-  function param(event: H3Event, name: string): string {
-    const value = getRouterParams(event, { decode: true })[name] ?? "";
-    if (!ID.test(value)) throw new GalleryError("NOT_FOUND");
-    return value;
+    const done = event.url.searchParams.get("done") ?? "";
+    return Object.hasOwn(DONE, done) ? translate(lang, DONE[done] as MessageKey) : null;
   }
 
   async function albumChoices(actor: Actor): Promise<{ id: string; label: string }[]> {
     try {
-      const tree = await gallery.dashboard.albumTree(actor);
-      return tree.map((a) => ({ id: a.id, label: `${"\u2003".repeat(a.depth)}${a.name}` }));
+      return albumOptions(await gallery.dashboard.albumTree(actor));
     } catch (error) {
       if (error instanceof GalleryError && error.code === "FORBIDDEN") return [];
       throw error;
@@ -286,13 +277,13 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     event: H3Event,
     identity: RequestIdentity,
     headers: Headers,
-    error: { key: MessageKey; status: number } | null,
+    error: Refusal | null,
   ): Promise<Response> => {
     const ctx = contextFor(event, identity);
     const search = (event.url.searchParams.get("q") ?? "").slice(0, 100);
     const filter = event.url.searchParams.get("filter") === "pending" ? "pending" : "all";
     const cursor = event.url.searchParams.get("cursor") ?? undefined;
-    const [page, groups] = await Promise.all([
+    const [page, groups, pending, settings] = await Promise.all([
       gallery.users.list(identity.actor, {
         cursor,
         limit: 50,
@@ -300,13 +291,15 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
         status: filter === "pending" ? "pending" : undefined,
       }),
       allGroups(identity.actor),
+      gallery.users.list(identity.actor, { limit: 1, status: "pending" }),
+      gallery.settings.get(),
     ]);
     const query = new URLSearchParams();
     if (search) query.set("q", search);
     if (filter === "pending") query.set("filter", "pending");
     if (page.nextCursor) query.set("cursor", page.nextCursor);
-    const pending = await gallery.users.list(identity.actor, { limit: 1, status: "pending" });
     return render(
+      event,
       ctx,
       {
         view: "users",
@@ -315,16 +308,11 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
         filter,
         groups: groups.map((g) => ({ id: g.id, name: g.name })),
         // The filter is offered while registrations need approval, or while some still wait.
-        approval:
-          filter === "pending" ||
-          pending.items.length > 0 ||
-          (await gallery.settings.get()).registration === "approval",
+        approval: filter === "pending" || pending.items.length > 0 || settings.registration === "approval",
         nextHref: page.nextCursor ? `${base}/admin/users?${query}` : null,
-        notice: error ? null : notice(event, ctx.lang),
-        error: error ? translate(ctx.lang, error.key) : null,
       },
       headers,
-      error?.status ?? 200,
+      error,
     );
   };
 
@@ -354,7 +342,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     } catch (error) {
       return usersPage(event, identity, headers, refusal(error));
     }
-    return redirect(headers, `${base}/admin/users?done=user-created`);
+    return seeOther(headers, `${base}/admin/users?done=user-created`);
   });
 
   const userPage = async (
@@ -362,7 +350,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     identity: RequestIdentity,
     headers: Headers,
     id: string,
-    options: { confirmDelete?: boolean; error?: { key: MessageKey; status: number } | null } = {},
+    options: { confirmDelete?: boolean; error?: Refusal | null } = {},
   ): Promise<Response> => {
     const ctx = contextFor(event, identity);
     const [user, groups] = await Promise.all([
@@ -372,6 +360,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     const memberships = await Promise.all(groups.map((g) => gallery.groups.members(identity.actor, g.id)));
     const error = options.error ?? null;
     return render(
+      event,
       ctx,
       {
         view: "user",
@@ -382,20 +371,18 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
           member: memberships[i]?.includes(id) ?? false,
         })),
         confirmDelete: options.confirmDelete ?? false,
-        notice: error ? null : notice(event, ctx.lang),
-        error: error ? translate(ctx.lang, error.key) : null,
       },
       headers,
-      error?.status ?? 200,
+      error,
     );
   };
 
   page("get", `/admin/users/:id`, guardAdmin, async (event, identity, headers) => {
-    return userPage(event, identity, headers, param(event, "id"));
+    return userPage(event, identity, headers, idParam(event));
   });
 
   page("post", `/admin/users/:id`, guardAdmin, async (event, identity, headers) => {
-    const id = param(event, "id");
+    const id = idParam(event);
     const { form, field } = await readPostedForm(event.req, { csrfToken: true });
     const role = field("role", 16);
     const status = field("status", 16);
@@ -431,31 +418,31 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     } catch (error) {
       return userPage(event, identity, headers, id, { error: refusal(error) });
     }
-    return redirect(headers, `${base}/admin/users/${id}?done=user-saved`);
+    return seeOther(headers, `${base}/admin/users/${id}?done=user-saved`);
   });
 
   page("post", `/admin/users/:id/approve`, guardAdmin, async (event, identity, headers) => {
-    const id = param(event, "id");
+    const id = idParam(event);
     await readPostedForm(event.req, { csrfToken: true });
     const user = await gallery.users.get(identity.actor, id);
     if (user.status === "pending") await gallery.users.update(identity.actor, id, { status: "active" });
-    return redirect(headers, `${base}/admin/users?filter=pending&done=user-approved`);
+    return seeOther(headers, `${base}/admin/users?filter=pending&done=user-approved`);
   });
 
   page("get", `/admin/users/:id/delete`, guardAdmin, async (event, identity, headers) => {
-    return userPage(event, identity, headers, param(event, "id"), { confirmDelete: true });
+    return userPage(event, identity, headers, idParam(event), { confirmDelete: true });
   });
 
   page("post", `/admin/users/:id/delete`, guardAdmin, async (event, identity, headers) => {
-    const id = param(event, "id");
+    const id = idParam(event);
     const { field } = await readPostedForm(event.req, { csrfToken: true });
-    if (field("confirm", 4) !== "yes") return redirect(headers, `${base}/admin/users/${id}/delete`);
+    if (field("confirm", 4) !== "yes") return seeOther(headers, `${base}/admin/users/${id}/delete`);
     try {
       await gallery.users.delete(identity.actor, id);
     } catch (error) {
       return userPage(event, identity, headers, id, { confirmDelete: true, error: refusal(error) });
     }
-    return redirect(headers, `${base}/admin/users?done=user-deleted`);
+    return seeOther(headers, `${base}/admin/users?done=user-deleted`);
   });
 
   // --- Groups -----------------------------------------------------------------------------------------
@@ -464,11 +451,12 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     event: H3Event,
     identity: RequestIdentity,
     headers: Headers,
-    error: { key: MessageKey; status: number } | null,
+    error: Refusal | null,
   ): Promise<Response> => {
     const ctx = contextFor(event, identity);
     const groups = await allGroups(identity.actor);
     return render(
+      event,
       ctx,
       {
         view: "groups",
@@ -478,11 +466,9 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
           isDefault: g.isDefault,
           memberCount: g.memberCount,
         })),
-        notice: error ? null : notice(event, ctx.lang),
-        error: error ? translate(ctx.lang, error.key) : null,
       },
       headers,
-      error?.status ?? 200,
+      error,
     );
   };
 
@@ -500,7 +486,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     } catch (error) {
       return groupsPage(event, identity, headers, refusal(error));
     }
-    return redirect(headers, `${base}/admin/groups?done=group-created`);
+    return seeOther(headers, `${base}/admin/groups?done=group-created`);
   });
 
   const groupPage = async (
@@ -508,7 +494,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     identity: RequestIdentity,
     headers: Headers,
     id: string,
-    options: { confirmDelete?: boolean; error?: { key: MessageKey; status: number } | null } = {},
+    options: { confirmDelete?: boolean; error?: Refusal | null } = {},
   ): Promise<Response> => {
     const ctx = contextFor(event, identity);
     const [group, memberIds, users] = await Promise.all([
@@ -519,6 +505,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     const inGroup = new Set(memberIds);
     const error = options.error ?? null;
     return render(
+      event,
       ctx,
       {
         view: "group",
@@ -528,20 +515,18 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
           .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName })),
         candidates: users.filter((u) => !inGroup.has(u.id)).map((u) => ({ id: u.id, username: u.username })),
         confirmDelete: options.confirmDelete ?? false,
-        notice: error ? null : notice(event, ctx.lang),
-        error: error ? translate(ctx.lang, error.key) : null,
       },
       headers,
-      error?.status ?? 200,
+      error,
     );
   };
 
   page("get", `/admin/groups/:id`, guardAdmin, async (event, identity, headers) => {
-    return groupPage(event, identity, headers, param(event, "id"));
+    return groupPage(event, identity, headers, idParam(event));
   });
 
   page("post", `/admin/groups/:id`, guardAdmin, async (event, identity, headers) => {
-    const id = param(event, "id");
+    const id = idParam(event);
     const { field } = await readPostedForm(event.req, { csrfToken: true });
     try {
       await gallery.groups.update(identity.actor, id, {
@@ -551,7 +536,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     } catch (error) {
       return groupPage(event, identity, headers, id, { error: refusal(error) });
     }
-    return redirect(headers, `${base}/admin/groups/${id}?done=group-saved`);
+    return seeOther(headers, `${base}/admin/groups/${id}?done=group-saved`);
   });
 
   for (const [suffix, add] of [
@@ -559,7 +544,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     ["members/remove", false],
   ] as const) {
     page("post", `/admin/groups/:id/${suffix}`, guardAdmin, async (event, identity, headers) => {
-      const id = param(event, "id");
+      const id = idParam(event);
       const { field } = await readPostedForm(event.req, { csrfToken: true });
       const userId = field("userId", 100);
       try {
@@ -573,20 +558,20 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
           });
         return groupPage(event, identity, headers, id, { error: refusal(error) });
       }
-      return redirect(headers, `${base}/admin/groups/${id}?done=members`);
+      return seeOther(headers, `${base}/admin/groups/${id}?done=members`);
     });
   }
 
   page("get", `/admin/groups/:id/delete`, guardAdmin, async (event, identity, headers) => {
-    return groupPage(event, identity, headers, param(event, "id"), { confirmDelete: true });
+    return groupPage(event, identity, headers, idParam(event), { confirmDelete: true });
   });
 
   page("post", `/admin/groups/:id/delete`, guardAdmin, async (event, identity, headers) => {
-    const id = param(event, "id");
+    const id = idParam(event);
     const { field } = await readPostedForm(event.req, { csrfToken: true });
-    if (field("confirm", 4) !== "yes") return redirect(headers, `${base}/admin/groups/${id}/delete`);
+    if (field("confirm", 4) !== "yes") return seeOther(headers, `${base}/admin/groups/${id}/delete`);
     await gallery.groups.delete(identity.actor, id);
-    return redirect(headers, `${base}/admin/groups?done=group-deleted`);
+    return seeOther(headers, `${base}/admin/groups?done=group-deleted`);
   });
 
   // --- Share links ------------------------------------------------------------------------------------
@@ -595,7 +580,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     event: H3Event,
     identity: RequestIdentity,
     headers: Headers,
-    options: { createdUrl?: string | null; error?: { key: MessageKey; status: number } | null } = {},
+    options: { createdUrl?: string | null; error?: Refusal | null } = {},
   ): Promise<Response> => {
     const ctx = contextFor(event, identity);
     const actor = identity.actor;
@@ -614,6 +599,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     await nameMissingAlbums(actor, links, names);
     const error = options.error ?? null;
     return render(
+      event,
       ctx,
       {
         view: "shares",
@@ -626,11 +612,10 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
           ? `${base}/account/shares?${new URLSearchParams({ cursor: page.nextCursor })}`
           : null,
         firstHref: cursor === undefined ? null : `${base}/account/shares`,
-        notice: error ? null : notice(event, ctx.lang),
-        error: error ? translate(ctx.lang, error.key) : null,
       },
       headers,
-      error?.status ?? (options.createdUrl ? 201 : 200),
+      error,
+      options.createdUrl ? 201 : 200,
     );
   };
 
@@ -672,7 +657,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     identity: RequestIdentity,
     headers: Headers,
     id: string,
-    error: { key: MessageKey; status: number } | null = null,
+    error: Refusal | null = null,
   ): Promise<Response> => {
     const ctx = contextFor(event, identity);
     const actor = identity.actor;
@@ -680,16 +665,15 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     const names = new Map<string, string>();
     await nameMissingAlbums(actor, [link], names);
     return render(
+      event,
       ctx,
       {
         view: "share",
         link: shareRow(ctx.lang, link, names),
         maxLevel: actor.kind === "user" ? actor.privacyLevel : 0,
-        notice: null,
-        error: error ? translate(ctx.lang, error.key) : null,
       },
       headers,
-      error?.status ?? 200,
+      error,
     );
   };
 
@@ -733,18 +717,18 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
   });
 
   page("post", `/account/shares/:id/revoke`, guardUser, async (event, identity, headers) => {
-    const id = param(event, "id");
+    const id = idParam(event);
     await readPostedForm(event.req, { csrfToken: true });
     await gallery.shares.revoke(identity.actor, id);
-    return redirect(headers, `${base}/account/shares?done=share-revoked`);
+    return seeOther(headers, `${base}/account/shares?done=share-revoked`);
   });
 
   page("get", `/account/shares/:id/edit`, guardUser, async (event, identity, headers) => {
-    return shareEditPage(event, identity, headers, param(event, "id"));
+    return shareEditPage(event, identity, headers, idParam(event));
   });
 
   page("post", `/account/shares/:id/edit`, guardUser, async (event, identity, headers) => {
-    const id = param(event, "id");
+    const id = idParam(event);
     const { field } = await readPostedForm(event.req, { csrfToken: true });
     try {
       const expiresField = field("expiresAt", 20);
@@ -771,7 +755,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
       if (error instanceof GalleryError && error.code === "NOT_FOUND") throw error;
       return shareEditPage(event, identity, headers, id, refusal(error));
     }
-    return redirect(headers, `${base}/account/shares?done=share-saved`);
+    return seeOther(headers, `${base}/account/shares?done=share-saved`);
   });
 
   // --- API tokens -------------------------------------------------------------------------------------
@@ -780,7 +764,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     event: H3Event,
     identity: RequestIdentity,
     headers: Headers,
-    options: { createdSecret?: string | null; error?: { key: MessageKey; status: number } | null } = {},
+    options: { createdSecret?: string | null; error?: Refusal | null } = {},
   ): Promise<Response> => {
     const ctx = contextFor(event, identity);
     const actor = identity.actor;
@@ -788,6 +772,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     const names = new Map(albums.map((a) => [a.id, a.label.trim()]));
     const error = options.error ?? null;
     return render(
+      event,
       ctx,
       {
         view: "tokens",
@@ -805,11 +790,10 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
         scopes: TOKEN_SCOPES.filter((scope) => hasAdminView(actor) || !STAFF_SCOPES.has(scope)),
         albums,
         createdSecret: options.createdSecret ?? null,
-        notice: error ? null : notice(event, ctx.lang),
-        error: error ? translate(ctx.lang, error.key) : null,
       },
       headers,
-      error?.status ?? (options.createdSecret ? 201 : 200),
+      error,
+      options.createdSecret ? 201 : 200,
     );
   };
 
@@ -846,10 +830,10 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
   });
 
   page("post", `/account/tokens/:id/revoke`, guardUser, async (event, identity, headers) => {
-    const id = param(event, "id");
+    const id = idParam(event);
     await readPostedForm(event.req, { csrfToken: true });
     await gallery.tokens.revoke(identity.actor, id);
-    return redirect(headers, `${base}/account/tokens?done=token-revoked`);
+    return seeOther(headers, `${base}/account/tokens?done=token-revoked`);
   });
 
   // --- Plugins ----------------------------------------------------------------------------------------
@@ -875,20 +859,19 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     event: H3Event,
     identity: RequestIdentity,
     headers: Headers,
-    error: { key: MessageKey; status: number } | null,
+    error: Refusal | null,
   ): Promise<Response> => {
     const ctx = contextFor(event, identity);
     const plugins = await gallery.plugins.list(identity.actor);
     return render(
+      event,
       ctx,
       {
         view: "plugins",
         plugins: await Promise.all(plugins.map((p) => pluginRow(identity.actor, p))),
-        notice: error ? null : notice(event, ctx.lang),
-        error: error ? translate(ctx.lang, error.key) : null,
       },
       headers,
-      error?.status ?? 200,
+      error,
     );
   };
 
@@ -916,7 +899,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
           : refusal(error);
       return pluginsPage(event, identity, headers, refused);
     }
-    return redirect(headers, `${base}/admin/plugins?done=plugin`);
+    return seeOther(headers, `${base}/admin/plugins?done=plugin`);
   });
 
   const pluginPage = async (
@@ -924,23 +907,22 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     identity: RequestIdentity,
     headers: Headers,
     name: string,
-    error: { key: MessageKey; status: number } | null,
+    error: Refusal | null,
   ): Promise<Response> => {
     const ctx = contextFor(event, identity);
     const plugin = await gallery.plugins.get(identity.actor, name);
     const schema =
       plugin.version === null ? null : await gallery.plugins.settingsSchema(identity.actor, name);
     return render(
+      event,
       ctx,
       {
         view: "plugin",
         plugin: await pluginRow(identity.actor, plugin),
         fields: pluginFields(schema, plugin.settings),
-        notice: error ? null : notice(event, ctx.lang),
-        error: error ? translate(ctx.lang, error.key) : null,
       },
       headers,
-      error?.status ?? 200,
+      error,
     );
   };
 
@@ -969,7 +951,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
         : refusal(error);
       return pluginPage(event, identity, headers, name, refused);
     }
-    return redirect(headers, `${base}/admin/plugins/${encodeURIComponent(name)}?done=plugin`);
+    return seeOther(headers, `${base}/admin/plugins/${encodeURIComponent(name)}?done=plugin`);
   });
 
   // --- Failed jobs ------------------------------------------------------------------------------------
@@ -982,6 +964,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
       gallery.jobAdmin.list(identity.actor, { status: "dead", limit: 50, cursor }),
     ]);
     return render(
+      event,
       ctx,
       {
         view: "jobs",
@@ -994,18 +977,16 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
           updatedAt: job.updatedAt,
         })),
         nextHref: page.nextCursor ? `${base}/admin/jobs?cursor=${encodeURIComponent(page.nextCursor)}` : null,
-        notice: notice(event, ctx.lang),
-        error: null,
       },
       headers,
     );
   });
 
   page("post", `/admin/jobs/:id/retry`, guardAdmin, async (event, identity, headers) => {
-    const id = param(event, "id");
+    const id = idParam(event);
     await readPostedForm(event.req, { csrfToken: true });
     await gallery.jobAdmin.retry(identity.actor, id);
-    return redirect(headers, `${base}/admin/jobs?done=job-retried`);
+    return seeOther(headers, `${base}/admin/jobs?done=job-retried`);
   });
   // --- Gallery settings -------------------------------------------------------------------------------
 
@@ -1013,12 +994,13 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     event: H3Event,
     identity: RequestIdentity,
     headers: Headers,
-    error: { key: MessageKey; status: number } | null,
+    error: Refusal | null,
   ): Promise<Response> => {
     const ctx = contextFor(event, identity);
     const [current, stored] = await Promise.all([gallery.settings.get(), gallery.settings.derivatives()]);
     const configured = gallery.derivatives.formats().join(",");
     return render(
+      event,
       ctx,
       {
         view: "settings",
@@ -1038,11 +1020,9 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
           configuredFormats: stored.formats === null ? configured : "",
           formatChoices: FORMAT_ORDERS,
         },
-        notice: error ? null : notice(event, ctx.lang),
-        error: error ? translate(ctx.lang, error.key) : null,
       },
       headers,
-      error?.status ?? 200,
+      error,
     );
   };
 
@@ -1066,7 +1046,7 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     } catch (error) {
       return settingsPage(event, identity, headers, refusal(error));
     }
-    return redirect(headers, `${base}/admin/settings?done=settings`);
+    return seeOther(headers, `${base}/admin/settings?done=settings`);
   });
 
   // Derivative presets (on/off, quality) and the format order: stored settings over the configuration. Only
@@ -1099,6 +1079,6 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
     } catch (error) {
       return settingsPage(event, identity, headers, refusal(error));
     }
-    return redirect(headers, `${base}/admin/settings?done=derivatives`);
+    return seeOther(headers, `${base}/admin/settings?done=derivatives`);
   });
 }

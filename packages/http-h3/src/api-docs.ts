@@ -5,7 +5,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { GalleryError } from "@vernissage/core";
-import { getRouterParams, type H3, type H3Event } from "h3";
+import { getRouterParams, type H3 } from "h3";
+import type { Wrap } from "./session.js";
 
 /** One fingerprinted script of the reference page. */
 interface DocsAsset {
@@ -128,11 +129,6 @@ ${scripts}
 </html>
 `;
 }
-
-type Wrap = (
-  kind: "api" | "page" | "media",
-  fn: (event: H3Event, id: unknown, requestId: string, headers: Headers) => Promise<Response>,
-) => (event: H3Event) => Promise<Response>;
 
 /**
  * Serve the API reference at `<base>/api/docs`: an HTML page that renders `<base>/api/v1/openapi.json` with

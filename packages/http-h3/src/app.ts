@@ -32,7 +32,7 @@ import { htmlResponse, preferredLanguage } from "./pages.js";
 import { activePluginRoutes, collectExtendedRoutes, mountPluginRoutes } from "./plugin-routes.js";
 import { problemResponse, toGalleryError } from "./problem.js";
 import { createRateLimiter, type RateLimitOptions } from "./rate-limit.js";
-import type { ApiRoute } from "./route.js";
+import type { ApiRoute, RateClass } from "./route.js";
 import { assertRouteScope, assertSameOrigin, type RequestIdentity, resolveIdentity } from "./session.js";
 import { createThemeSelection } from "./theme-selection.js";
 import { mountUploadRoutes } from "./uploads.js";
@@ -108,8 +108,13 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
   const allowedOrigins = options.allowedOrigins ?? [];
   const trusted = trustPredicate(options.trustProxy);
   const limiter = createRateLimiter(gallery, options.rateLimits);
+  /** Count a request of `rateClass` (a no-op when rate limits are off). */
+  const rateLimit = async (event: H3Event, actor: Actor, rateClass: RateClass, headers: Headers) => {
+    await limiter?.check({ rateClass, actor, ip: resolvedClientIp(event.req), headers });
+  };
+  const maxUploadBytes = options.maxUploadBytes ?? 200 * 1024 * 1024;
   const routes = apiRoutes({
-    maxUploadBytes: options.maxUploadBytes ?? 200 * 1024 * 1024,
+    maxUploadBytes,
     secureCookies: secure,
   });
   assertUniqueOperationIds(routes);
@@ -255,7 +260,6 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
         const query = route.query
           ? parse(route.query, Object.fromEntries(event.url.searchParams), "query")
           : {};
-        const maxBodyBytes = options.maxUploadBytes ?? 200 * 1024 * 1024;
         const idem = {
           gallery,
           route,
@@ -264,7 +268,7 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
           ip,
           requestId,
           headers,
-          maxBodyBytes,
+          maxBodyBytes: maxUploadBytes,
         };
         return runIdempotent(idem, async (request) => {
           const body = route.body ? parse(route.body, await readJson(request), "body") : undefined;
@@ -302,8 +306,7 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
   app.get(
     `${base}/api/v1/openapi.json`,
     wrap("api", async (event, identity, _rid, headers) => {
-      const ip = resolvedClientIp(event.req);
-      await limiter?.check({ rateClass: "read", actor: identity.actor, ip, headers });
+      await rateLimit(event, identity.actor, "read", headers);
       headers.set("content-type", "application/json; charset=utf-8");
       headers.set("cache-control", "no-cache");
       return new Response(JSON.stringify(openapi(await activePluginRoutes(gallery, extended))), { headers });
@@ -315,9 +318,8 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
     gallery,
     links,
     wrap,
-    maxUploadBytes: options.maxUploadBytes ?? 200 * 1024 * 1024,
-    rateLimit: (event, actor, rateClass, headers) =>
-      limiter?.check({ rateClass, actor, ip: resolvedClientIp(event.req), headers }) ?? Promise.resolve(),
+    maxUploadBytes,
+    rateLimit,
   });
   mountMcp({
     app,
@@ -327,8 +329,7 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
     wrap,
     options: options.mcp,
     version: options.version,
-    rateLimit: (event, actor, rateClass, headers) =>
-      limiter?.check({ rateClass, actor, ip: resolvedClientIp(event.req), headers }) ?? Promise.resolve(),
+    rateLimit,
   });
   app.get(
     `${base}/healthz`,
@@ -388,7 +389,7 @@ export function createGalleryApp(gallery: Gallery, options: GalleryAppOptions = 
     wrap,
     secureCookies: secure,
     allowedOrigins,
-    maxUploadBytes: options.maxUploadBytes,
+    maxUploadBytes,
     resumableUploadThreshold: options.resumableUploadThreshold,
   });
   const extended = collectExtendedRoutes(gallery, (error) =>

@@ -96,10 +96,20 @@ export async function runIdempotent(
   }
 
   // A parser may answer before it has pulled the body's last bytes (a multipart epilogue): let it finish.
-  // A body the handler never started reading is not drained; that answer is simply not stored.
+  // A body the handler never started reading (a route without one: srvx gives every POST a body stream, an
+  // empty one too) is read here when it is declared small, so its answer is stored; otherwise that answer is
+  // simply not stored.
   const bodyRead = async () => {
-    if (digest === null && request.body?.locked)
+    if (digest !== null || !request.body) return;
+    if (request.body.locked) {
       await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, BODY_END_WAIT_MS).unref())]);
+      return;
+    }
+    const declared = ctx.request.headers.get("content-length");
+    if (declared !== null && /^\d{1,9}$/.test(declared) && Number(declared) <= UNREAD_BODY_MAX_BYTES) {
+      // Reading it through the tap computes the digest; the bytes themselves are dropped.
+      await discard(request.body, UNREAD_BODY_MAX_BYTES).catch(() => {});
+    }
   };
   let stored = false;
   try {
@@ -139,6 +149,8 @@ export async function runIdempotent(
 
 /** How long to wait for the end of a body the handler has been reading. */
 const BODY_END_WAIT_MS = 5000;
+/** Largest body the handler did not read that is still read here for the fingerprint. */
+const UNREAD_BODY_MAX_BYTES = 64 * 1024;
 
 function storable(status: number, retryable: boolean): boolean {
   if (status >= 200 && status < 300) return true;
@@ -175,4 +187,13 @@ async function drainInto(body: ReadableStream<Uint8Array> | null, hash: Hash, ma
     }
   }
   return hash.digest("hex");
+}
+
+/** Read `body` to its end, keeping nothing; more than `max` bytes stops it (it then never ends). */
+async function discard(body: ReadableStream<Uint8Array>, max: number): Promise<void> {
+  let total = 0;
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > max) throw new GalleryError("PAYLOAD_TOO_LARGE");
+  }
 }

@@ -8,6 +8,8 @@ export interface Links {
   photo(photo: Pick<Photo, "id">): string;
   derivative(photoId: string, d: DerivativeDescriptor): string;
   original(photo: Pick<Photo, "id" | "sha256">): string;
+  /** The landing page of a share link, from its token. */
+  share(token: string): string;
   asset(name: string, fingerprint: string): string;
   api(path: string): string;
 }
@@ -21,6 +23,7 @@ export function createLinks(base: string): Links {
     photo: (photo) => `${base}/photos/${photo.id}`,
     derivative: (photoId, d) => `${base}/media/photos/${photoId}/${d.preset}/${d.version}`,
     original: (photo) => `${base}/media/photos/${photo.id}/original/${photo.sha256.slice(0, 16)}`,
+    share: (token) => `${base}/s/${token}`,
     asset: (name, fingerprint) => `${base}/assets/${fingerprint}/${name}`,
     api: (path) => `${base}/api/v1${path}`,
   };

@@ -4,12 +4,7 @@ import { absoluteLinks, createMcpServer, MCP_MAX_UPLOAD_BYTES, mcpToolCatalogue 
 import type { H3, H3Event } from "h3";
 import type { Links } from "./links.js";
 import type { RateClass } from "./route.js";
-import type { RequestIdentity } from "./session.js";
-
-type Wrap = (
-  kind: "api" | "page" | "media",
-  fn: (event: H3Event, id: RequestIdentity, requestId: string, headers: Headers) => Promise<Response>,
-) => (event: H3Event) => Promise<Response>;
+import type { Wrap } from "./session.js";
 
 /** Options of the MCP endpoint (`GalleryAppOptions.mcp`). */
 export interface McpEndpointOptions {
@@ -83,13 +78,6 @@ export function mountMcp(deps: McpEndpointDeps): void {
   const maxUploadBytes = options.maxUploadBytes ?? MCP_MAX_UPLOAD_BYTES;
   // base64 is 4/3 of the bytes; the rest of a message is small.
   const maxBodyBytes = Math.ceil(maxUploadBytes / 3) * 4 + 64 * 1024;
-  const pathLinks = {
-    album: links.album,
-    photo: links.photo,
-    derivative: links.derivative,
-    original: links.original,
-    share: (token: string) => `${base}/s/${token}`,
-  };
 
   app.all(
     `${base}/mcp`,
@@ -138,7 +126,7 @@ export function mountMcp(deps: McpEndpointDeps): void {
         gallery,
         actor,
         mode: "http",
-        links: absoluteLinks(options.publicUrl ?? event.url.origin, pathLinks),
+        links: absoluteLinks(options.publicUrl ?? event.url.origin, links),
         maxUploadBytes,
         version: deps.version,
       });

@@ -9,6 +9,7 @@ import {
 import { translate } from "@vernissage/theme-default";
 import { getRouterParams, type H3, type H3Event } from "h3";
 import { createAccountPageRoutes } from "./account-pages.js";
+import type { Wrap } from "./admin-common.js";
 import { createAdminLibraryPageRoutes } from "./admin-library-pages.js";
 import { createAdminPageRoutes } from "./admin-pages.js";
 import { createAdminPeoplePageRoutes } from "./admin-people-pages.js";
@@ -26,11 +27,6 @@ import {
   sessionCookie,
 } from "./session.js";
 import { createSharePageRoutes } from "./share-pages.js";
-
-type Wrap = (
-  kind: "api" | "page" | "media",
-  fn: (event: H3Event, id: RequestIdentity, requestId: string, headers: Headers) => Promise<Response>,
-) => (event: H3Event) => Promise<Response>;
 
 /** Dependencies of the page routes. */
 export interface PageRouteDeps {

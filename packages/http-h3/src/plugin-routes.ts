@@ -6,15 +6,11 @@ import {
   type PluginRoute,
   type TokenScope,
 } from "@vernissage/core";
-import type { H3, H3Event } from "h3";
+import type { H3 } from "h3";
 import { type createPageRenderer, htmlResponse, preferredLanguage } from "./pages.js";
 import type { RouteScope } from "./route.js";
-import { assertRouteScope, type RequestIdentity } from "./session.js";
-
-type Wrap = (
-  kind: "api" | "page",
-  fn: (event: H3Event, id: RequestIdentity, requestId: string, headers: Headers) => Promise<Response>,
-) => (event: H3Event) => Promise<Response>;
+import type { Wrap } from "./session.js";
+import { assertRouteScope } from "./session.js";
 
 const NAME = "((?:@[a-z0-9-]+\\/)?[a-z0-9][a-z0-9._-]*)";
 const PREFIX = new RegExp(`^/api/v1/plugins/${NAME}(/.*)$`);

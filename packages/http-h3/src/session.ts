@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Actor, Gallery, ResolvedSession } from "@vernissage/core";
 import { GalleryError, GUEST, tokenHasScope } from "@vernissage/core";
+import type { H3Event } from "h3";
 import { parseCookieHeader, serializeCookie } from "./cookies.js";
 import type { RouteScope } from "./route.js";
 
@@ -132,3 +133,12 @@ export function assertCsrfToken(request: Request, submitted: string | null | und
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
     throw new GalleryError("CSRF_REJECTED", { detail: "The form's CSRF token is missing or wrong." });
 }
+
+/**
+ * The app's request wrapper as route modules receive it: resolves the identity, assigns the request id, maps
+ * errors to problem documents or error pages, and logs one line per request.
+ */
+export type Wrap = (
+  kind: "api" | "page" | "media",
+  fn: (event: H3Event, id: RequestIdentity, requestId: string, headers: Headers) => Promise<Response>,
+) => (event: H3Event) => Promise<Response>;

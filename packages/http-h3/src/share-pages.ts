@@ -5,12 +5,8 @@ import { readPostedForm } from "./forms.js";
 import type { Links } from "./links.js";
 import { type createPageRenderer, htmlResponse } from "./pages.js";
 import { clientIp } from "./routes/identity-schemas.js";
+import type { Wrap } from "./session.js";
 import { assertSameOrigin, type RequestIdentity, shareCookie } from "./session.js";
-
-type Wrap = (
-  kind: "api" | "page" | "media",
-  fn: (event: H3Event, id: RequestIdentity, requestId: string, headers: Headers) => Promise<Response>,
-) => (event: H3Event) => Promise<Response>;
 
 /** Dependencies of the share-link pages. */
 export interface SharePageDeps {

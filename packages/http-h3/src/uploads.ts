@@ -10,12 +10,8 @@ import { getRouterParams, type H3, type H3Event } from "h3";
 import type { Links } from "./links.js";
 import { photoJson } from "./links.js";
 import type { RateClass } from "./route.js";
+import type { Wrap } from "./session.js";
 import { assertRouteScope, type RequestIdentity } from "./session.js";
-
-type Wrap = (
-  kind: "api" | "page" | "media",
-  fn: (event: H3Event, id: RequestIdentity, requestId: string, headers: Headers) => Promise<Response>,
-) => (event: H3Event) => Promise<Response>;
 
 /** Dependencies of {@link mountUploadRoutes}. */
 export interface UploadRouteDeps {
@@ -168,14 +164,13 @@ export function mountUploadRoutes(deps: UploadRouteDeps): void {
 
   const idOf = (event: H3Event) => getRouterParams(event, { decode: true }).id ?? "";
 
-  app.options(
-    collection,
-    wrap("api", async (_event, _identity, _rid, headers) => capabilities(headers)),
-  );
-  app.options(
-    member,
-    wrap("api", async (_event, _identity, _rid, headers) => capabilities(headers)),
-  );
+  // Open to anyone, counted as a `read` like the document says (`x-rate-limit-class`).
+  const options = wrap("api", async (event, identity, _rid, headers) => {
+    await deps.rateLimit?.(event, identity.actor, "read", headers);
+    return capabilities(headers);
+  });
+  app.options(collection, options);
+  app.options(member, options);
 
   app.post(
     collection,

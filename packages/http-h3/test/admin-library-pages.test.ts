@@ -1,8 +1,7 @@
 import { SYSTEM } from "@vernissage/core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { csrfToken } from "../src/session.js";
-import { setup } from "./helpers.js";
+import { formPost, setup } from "./helpers.js";
 
 type T = Awaited<ReturnType<typeof setup>>;
 
@@ -12,25 +11,6 @@ const jpeg = (seed: number) =>
   })
     .jpeg()
     .toBuffer();
-
-/** A form post as a browser sends it: same origin, with the session's CSRF token unless told otherwise. */
-function formPost(
-  t: T,
-  cookie: string,
-  path: string,
-  fields: Record<string, string | string[]>,
-  withToken = true,
-) {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-  if (withToken) body.set("_csrf", csrfToken(cookie.split("=")[1] ?? ""));
-  return t.request(path, {
-    method: "POST",
-    cookie,
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body,
-  });
-}
 
 const HOSTILE = `<script>alert(1)</script>"'`;
 

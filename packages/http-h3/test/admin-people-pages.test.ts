@@ -2,8 +2,7 @@ import { definePlugin, SYSTEM } from "@vernissage/core";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { csrfToken } from "../src/session.js";
-import { setup } from "./helpers.js";
+import { formPost as post, setup } from "./helpers.js";
 
 type T = Awaited<ReturnType<typeof setup>>;
 
@@ -24,26 +23,6 @@ const greeter = definePlugin({
   }),
   setup() {},
 });
-
-/** A form post as a browser sends it: same origin, with the session's CSRF token unless told otherwise. */
-function post(
-  t: T,
-  cookie: string,
-  path: string,
-  fields: Record<string, string | string[]>,
-  withToken = true,
-) {
-  const body = new URLSearchParams();
-  for (const [key, value] of Object.entries(fields))
-    for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
-  if (withToken) body.set("_csrf", csrfToken(cookie.split("=")[1] ?? ""));
-  return t.request(path, {
-    method: "POST",
-    cookie,
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body,
-  });
-}
 
 const text = async (res: Response) => res.text();
 

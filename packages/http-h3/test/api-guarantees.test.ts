@@ -14,7 +14,9 @@ import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { stackAdapters } from "../../../e2e/support/stack.js";
 import { normalizeIp, resolveClientIp, trustPredicate } from "../src/client-ip.js";
+import { runIdempotent } from "../src/idempotency.js";
 import { createGalleryApp, type GalleryAppOptions } from "../src/index.js";
+import type { ApiRoute } from "../src/route.js";
 import { makeJpeg, ORIGIN, setup } from "./helpers.js";
 
 type Env = Awaited<ReturnType<typeof setup>>;
@@ -270,6 +272,42 @@ describe("Idempotency-Key", () => {
     expect((await post({ name: "Small" })).status).toBe(201);
     const huge = await post({ name: "Small", description: "x".repeat(5000) });
     expect([huge.status, huge.json?.code]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
+  });
+
+  it("stores the answer of a route that never reads its body (srvx gives every POST one, empty too)", async () => {
+    const env = await open();
+    const route = { method: "POST", status: 201 } as ApiRoute;
+    let runs = 0;
+    const send = () =>
+      runIdempotent(
+        {
+          gallery: env.gallery,
+          route,
+          request: new Request(`${ORIGIN}/api/v1/webhooks/w/test`, {
+            method: "POST",
+            headers: { "idempotency-key": "no-body", "content-length": "0" },
+            body: new Uint8Array(0),
+          }),
+          actor: SYSTEM,
+          ip: undefined,
+          requestId: "r",
+          headers: new Headers(),
+        },
+        async (request) => {
+          expect(request.body).not.toBeNull();
+          runs++;
+          return new Response(JSON.stringify({ runs }), {
+            status: 201,
+            headers: { "content-type": "application/json" },
+          });
+        },
+      );
+    const first = await send();
+    expect([first.status, await first.json()]).toEqual([201, { runs: 1 }]);
+    const again = await send();
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(await again.json()).toEqual({ runs: 1 });
+    expect(runs).toBe(1);
   });
 
   it("takes over a claim whose process died and sweeps expired records", async () => {

@@ -1,20 +1,8 @@
 import { SYSTEM } from "@vernissage/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { csrfToken } from "../src/session.js";
-import { makeJpeg, setup } from "./helpers.js";
+import { makeJpeg, formPost as post, setup } from "./helpers.js";
 
 type T = Awaited<ReturnType<typeof setup>>;
-
-function post(t: T, cookie: string, path: string, fields: [string, string][], withToken = true) {
-  const body = new URLSearchParams(fields);
-  if (withToken) body.set("_csrf", csrfToken(cookie.split("=")[1] ?? ""));
-  return t.request(path, {
-    method: "POST",
-    cookie,
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body,
-  });
-}
 
 describe("/admin/settings: derivative presets and formats", () => {
   let t: T;

@@ -6,6 +6,7 @@ import pino from "pino";
 import sharp from "sharp";
 import { stackAdapters } from "../../../e2e/support/stack.js";
 import { createGalleryApp, type GalleryAppOptions } from "../src/index.js";
+import { csrfToken } from "../src/session.js";
 
 export const ORIGIN = "http://gallery.test";
 
@@ -98,6 +99,32 @@ export async function setup(options: { app?: GalleryAppOptions; gallery?: Partia
       }
     },
   };
+}
+
+/** What {@link setup} returns. */
+export type TestApp = Awaited<ReturnType<typeof setup>>;
+
+/**
+ * A form post as a browser sends it: same origin, urlencoded, with the session's CSRF token unless `withToken`
+ * is false. `fields` as a record (an array value repeats the field) or as ordered pairs.
+ */
+export function formPost(
+  t: Pick<TestApp, "request">,
+  cookie: string,
+  path: string,
+  fields: Record<string, string | string[]> | [string, string][],
+  withToken = true,
+) {
+  const body = new URLSearchParams();
+  const pairs = Array.isArray(fields) ? fields : Object.entries(fields);
+  for (const [key, value] of pairs) for (const one of [value].flat()) body.append(key, one);
+  if (withToken) body.set("_csrf", csrfToken(cookie.split("=")[1] ?? ""));
+  return t.request(path, {
+    method: "POST",
+    cookie,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body,
+  });
 }
 
 /** A JPEG of `width`×`height` stored pixels, with an optional EXIF orientation; left half red, right half blue. */

@@ -1,21 +1,8 @@
 import { SYSTEM, type UserActor } from "@vernissage/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { csrfToken } from "../src/session.js";
-import { setup } from "./helpers.js";
+import { formPost as post, setup } from "./helpers.js";
 
 type T = Awaited<ReturnType<typeof setup>>;
-
-/** A form post as a browser sends it: same origin, with the session's CSRF token unless told otherwise. */
-function post(t: T, cookie: string, path: string, fields: Record<string, string>, withToken = true) {
-  const body = new URLSearchParams(fields);
-  if (withToken) body.set("_csrf", csrfToken(cookie.split("=")[1] ?? ""));
-  return t.request(path, {
-    method: "POST",
-    cookie,
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body,
-  });
-}
 
 async function api(t: T, cookie: string, method: string, path: string, body?: unknown) {
   const res = await t.request(path, {

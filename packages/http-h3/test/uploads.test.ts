@@ -123,6 +123,8 @@ describe("resumable uploads (tus 1.0.0)", () => {
     );
     expect(res.headers.get("tus-max-size")).toBe(String(5 * 1024 * 1024));
     expect(res.headers.get("tus-checksum-algorithm")).toContain("sha1");
+    // Counted as a `read`, as its x-rate-limit-class says.
+    expect(res.headers.get("ratelimit-policy")).toMatch(/^"read";/);
   });
 
   it("documents its operations in the OpenAPI document with scope and error codes", async () => {
@@ -484,6 +486,25 @@ describe("resumable uploads (tus 1.0.0)", () => {
     } finally {
       off();
     }
+  });
+
+  it("frees the upload at once when storing a chunk fails: the retry is not UPLOAD_BUSY", async () => {
+    const location = path(await create(jpeg.length));
+    const storage = t.adapters.storage;
+    const put = storage.put;
+    storage.put = async () => {
+      throw new Error("disk full");
+    };
+    try {
+      const failed = await patch(location, 0, jpeg.subarray(0, 1000));
+      expect(failed.status).toBe(503);
+      expect(await code(failed)).toBe("STORAGE_ERROR");
+    } finally {
+      storage.put = put;
+    }
+    const retry = await patch(location, 0, jpeg.subarray(0, 1000));
+    expect(retry.status).toBe(204);
+    expect(retry.headers.get("upload-offset")).toBe("1000");
   });
 
   it("verifies Upload-Checksum and discards a mismatching chunk", async () => {

@@ -28,15 +28,20 @@ export async function openLocalFile(
   if (path.length === 0 || path.includes("\0"))
     throw new GalleryError("VALIDATION_FAILED", { errors: [{ path: "path", message: "a file path" }] });
   const rootReal = await realpath(root);
+  const inside = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  const outside = () => new GalleryError("FORBIDDEN", { detail: "The file is outside the allowed folder." });
+  // A path outside the folder as written is refused before the file system is asked, so whether a file
+  // exists outside the folder is never told (FORBIDDEN either way).
+  const requested = isAbsolute(path) ? resolve(path) : resolve(rootReal, path);
+  if (!inside(requested, rootReal) && !inside(requested, resolve(root))) throw outside();
   let real: string;
   try {
-    real = await realpath(isAbsolute(path) ? path : resolve(rootReal, path));
+    real = await realpath(requested);
   } catch {
-    // Missing files outside the folder must not be told apart from missing files inside it.
     throw new GalleryError("NOT_FOUND", { detail: "No such file in the allowed folder." });
   }
-  if (real !== rootReal && !real.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep))
-    throw new GalleryError("FORBIDDEN", { detail: "The file is outside the allowed folder." });
+  // Symbolic links are followed: where the file really is must be inside the folder too.
+  if (!inside(real, rootReal)) throw outside();
   // O_NOFOLLOW: the resolved path must not have become a link since it was resolved.
   const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => {
     throw new GalleryError("NOT_FOUND", { detail: "No such file in the allowed folder." });

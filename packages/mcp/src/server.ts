@@ -39,7 +39,7 @@ export const MCP_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 const INSTRUCTIONS =
   "Vernissage photo gallery. Albums form a tree; a photo may be in several albums. Every tool acts as the " +
   "caller and only ever shows what the caller may see. Lists are paginated: pass `nextCursor` back as " +
-  "`cursor`. Errors come back as tool errors whose structured content is { error: { code, detail, retryable } } " +
+  "`cursor`. Errors come back as tool errors whose text is the JSON { error: { code, detail, retryable } } " +
   "with stable codes (NOT_FOUND, FORBIDDEN, INSUFFICIENT_SCOPE, VALIDATION_FAILED…).";
 
 /**

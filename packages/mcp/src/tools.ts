@@ -72,9 +72,14 @@ function decodeBase64(text: string, maxBytes: number): Buffer {
   return bytes;
 }
 
-/** The tools, in the order they are listed. */
+let tools: ToolSpec[] | undefined;
+
+/**
+ * The tools, in the order they are listed. Built once: specs hold no per-server state (`run` gets the context),
+ * and `/mcp` makes a server per request.
+ */
 export function buildTools(): ToolSpec[] {
-  return [
+  tools ??= [
     tool({
       name: "search_photos",
       title: "Search photos",
@@ -429,13 +434,15 @@ export function buildTools(): ToolSpec[] {
     tool({
       name: "list_share_links",
       title: "List share links",
-      description: "The share links the caller created (admins: all), newest first, optionally of one album.",
+      description:
+        "The share links the caller created (admins: all), newest first, optionally of one album, paginated.",
       scope: "shares:write",
       annotations: READ,
-      input: { albumId: Id.optional() },
-      output: z.object({ items: z.array(ShareOut) }),
+      input: { albumId: Id.optional(), ...pageArgs },
+      output: z.object({ items: z.array(ShareOut), nextCursor: z.string().nullable() }),
       async run(args, actor, { gallery }) {
-        return { items: (await gallery.shares.list(actor, args)).map(shareOut) };
+        const page = await gallery.shares.page(actor, args);
+        return { items: page.items.map(shareOut), nextCursor: page.nextCursor };
       },
     }),
     tool({
@@ -506,6 +513,7 @@ export function buildTools(): ToolSpec[] {
       },
     }),
   ];
+  return tools;
 }
 
 /** One line of {@link mcpToolCatalogue}. */

@@ -125,6 +125,9 @@ describe("createMcpServer", () => {
     for (const path of ["../outside.jpg", join(dir, "outside.jpg"), "link.jpg", "trip/../../outside.jpg"])
       expect(await errorCode(client, "upload_photo", { albumId, path }), path).toBe("FORBIDDEN");
     expect(await errorCode(client, "upload_photo", { albumId, path: "missing.jpg" })).toBe("NOT_FOUND");
+    // Outside the folder, a missing file is refused like an existing one (no probing of the disk).
+    for (const path of ["../missing.jpg", join(dir, "missing.jpg")])
+      expect(await errorCode(client, "upload_photo", { albumId, path }), path).toBe("FORBIDDEN");
     expect(await errorCode(client, "upload_photo", { albumId, path: "trip" })).toBe("VALIDATION_FAILED");
     // No files root: refused; HTTP mode: refused whatever the root.
     const noRoot = await connect(admin);

@@ -23,9 +23,7 @@ function publicLinks(publicUrl: string | undefined): McpLinks | undefined {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw new CliError(`Invalid public URL "${publicUrl}": use http:// or https://.`);
-  const base = url.pathname.replace(/\/+$/, "");
-  const links = createLinks(base);
-  return absoluteLinks(url.origin, { ...links, share: (token) => `${base}/s/${token}` });
+  return absoluteLinks(url.origin, createLinks(url.pathname.replace(/\/+$/, "")));
 }
 
 /**

@@ -160,7 +160,13 @@ function domainEvent(entry: ActivityRecord): EventInput | undefined {
     case "user.update":
       return { type: "user.updated", subjectType: "user", subjectId: id, data };
     case "user.password_change":
-      return { type: "user.updated", subjectType: "user", subjectId: id, data: { fields: ["password"] } };
+    case "auth.password_reset":
+      return {
+        type: "user.updated",
+        subjectType: "user",
+        subjectId: id,
+        data: { fields: Array.isArray(data.fields) ? data.fields : ["password"] },
+      };
     case "user.delete":
       return { type: "user.deleted", subjectType: "user", subjectId: id, data };
     case "group.create":

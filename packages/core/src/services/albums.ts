@@ -483,7 +483,7 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
       }
       const siblings = await db
         .selectFrom("albums")
-        .select(["id"])
+        .select(["id", "rank"])
         .where((eb) => (parentId === null ? eb("parent_id", "is", null) : eb("parent_id", "=", parentId)))
         .orderBy("rank")
         .orderBy("id")
@@ -498,9 +498,19 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
       }
       const listed = new Set(wanted);
       const order = [...wanted, ...siblings.map((s) => s.id).filter((s) => !listed.has(s))];
+      const rankOf = new Map(siblings.map((s) => [s.id, s.rank]));
       await db.transaction().execute(async (trx) => {
         for (const [rank, albumId] of order.entries()) {
+          if (rankOf.get(albumId) === rank) continue;
           await trx.updateTable("albums").set({ rank }).where("id", "=", albumId).execute();
+          // One event per album whose place changed (each is shown to whoever may see that album).
+          await recordEvent(trx, actor, {
+            type: "album.updated",
+            subjectType: "album",
+            subjectId: albumId,
+            albumId,
+            data: { changed: ["rank"], rank },
+          });
         }
       });
       const out: Album[] = [];

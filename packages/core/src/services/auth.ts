@@ -502,13 +502,15 @@ export function createAuthService(deps: {
           .where("id", "=", row.user_id)
           .execute();
         await trx.deleteFrom("sessions").where("user_id", "=", row.user_id).execute();
+        // The audit entry and its `user.updated` event commit with the new password.
+        await activity.record(
+          { kind: "guest" },
+          { action: "auth.password_reset", subjectType: "user", subjectId: row.user_id, ip: client.ip },
+          trx,
+        );
         return true;
       });
       if (!used) throw invalid;
-      await activity.record(
-        { kind: "guest" },
-        { action: "auth.password_reset", subjectType: "user", subjectId: row.user_id, ip: client.ip },
-      );
     },
   };
 }

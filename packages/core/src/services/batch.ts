@@ -4,7 +4,7 @@ import type { Actor } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
 import type { PhotoService } from "./photos.js";
-import type { TagService } from "./tags.js";
+import { cleanTagName, nameKey, type TagService } from "./tags.js";
 
 /**
  * One batch request on a set of photos (Piwigo's batch manager). Every action given is applied, in the order
@@ -131,14 +131,22 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
           throw new GalleryError("VALIDATION_FAILED", {
             errors: [{ path: "removeTags", message: "1–100 names" }],
           });
+        // Names compared as tags store them; a name no tag could have (empty, too long) matches nothing.
         const keys = [
           ...new Set(
-            input.removeTags.map((n) =>
-              n.replace(/\s+/g, " ").trim().normalize("NFKC").toLocaleLowerCase("en"),
-            ),
+            input.removeTags.flatMap((n) => {
+              try {
+                return [nameKey(cleanTagName(n))];
+              } catch {
+                return [];
+              }
+            }),
           ),
         ];
-        const rows = await deps.db.selectFrom("tags").select("id").where("name_key", "in", keys).execute();
+        const rows =
+          keys.length === 0
+            ? []
+            : await deps.db.selectFrom("tags").select("id").where("name_key", "in", keys).execute();
         removeTagIds.push(...rows.map((r) => r.id));
       }
       if (removeTagIds.length > 0 || (input.removeTags && input.removeTags.length > 0)) {

@@ -116,46 +116,30 @@ export function createDashboardService(deps: DashboardServiceDeps): DashboardSer
       const managed = isAdminActor(actor) ? "all" : await managedAlbumIds(db, actor);
       if (managed !== "all" && managed.length === 0)
         throw new GalleryError("FORBIDDEN", { detail: "You manage no album." });
-      const rows =
+      const photoCount =
         managed === "all"
-          ? await db
-              .selectFrom("albums as a")
-              .leftJoin("album_photos as ap", "ap.album_id", "a.id")
-              .select((eb) => [
-                "a.id",
-                "a.parent_id",
-                "a.name",
-                "a.slug",
-                "a.visibility",
-                "a.rank",
-                eb.fn.count("ap.photo_id").as("photo_count"),
-              ])
-              .groupBy(["a.id", "a.parent_id", "a.name", "a.slug", "a.visibility", "a.rank"])
-              .execute()
-          : await db
-              .selectFrom("albums as a")
-              .select([
-                "a.id",
-                "a.parent_id",
-                "a.name",
-                "a.slug",
-                "a.visibility",
-                "a.rank",
-                // A manager's counts never include photos it may not see.
-                sql<number>`(select count(*) from album_photos ap inner join photos p on p.id = ap.photo_id
-                  where ap.album_id = a.id and ${photoVisible(actor, photoColumns("p"))})`.as("photo_count"),
-              ])
-              .where("a.id", "in", managed)
-              .execute();
+          ? sql<number>`(select count(*) from album_photos ap where ap.album_id = a.id)`
+          : // A manager's counts never include photos it may not see.
+            sql<number>`(select count(*) from album_photos ap inner join photos p on p.id = ap.photo_id
+                where ap.album_id = a.id and ${photoVisible(actor, photoColumns("p"))})`;
+      let query = db
+        .selectFrom("albums as a")
+        .select([
+          "a.id",
+          "a.parent_id",
+          "a.name",
+          "a.slug",
+          "a.visibility",
+          "a.rank",
+          photoCount.as("photo_count"),
+        ]);
+      if (managed !== "all") query = query.where("a.id", "in", managed);
+      const rows = await query.execute();
       if (managed !== "all") {
-        // The top of each managed subtree hangs from the root of the walk.
+        // The top of each managed subtree hangs from the root of the walk; entries keep their real parent.
         const inSet = new Set(managed);
+        const real = new Map(rows.map((r) => [r.id, r.parent_id]));
         for (const row of rows) if (row.parent_id !== null && !inSet.has(row.parent_id)) row.parent_id = null;
-        const real = new Map(
-          (
-            await db.selectFrom("albums").select(["id", "parent_id"]).where("id", "in", managed).execute()
-          ).map((r) => [r.id, r.parent_id]),
-        );
         return walkTree(rows).map((entry) => ({ ...entry, parentId: real.get(entry.id) ?? null }));
       }
       return walkTree(rows);

@@ -1,7 +1,7 @@
 import { type Kysely, type SqlBool, sql } from "kysely";
 import { requireScope } from "../access/permissions.js";
 import { albumViewable, photoColumns, photoVisible } from "../access/visibility.js";
-import { type Actor, actorUserId, hasAdminView } from "../actor.js";
+import { type Actor, actorUserId, hasAdminView, tokenHasScope } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
 import { newId } from "../ids.js";
@@ -111,8 +111,8 @@ export interface EventService {
   /**
    * Events after `cursor`, oldest first, that the actor may see now: an event about a photo or album is shown
    * only while the actor may view it (both, for album membership events); deletions to admins and the
-   * subject's owner; user, group, grant, tag and share events to admins. Tokens need `events:read`; share
-   * links may not read the feed.
+   * subject's owner; user, group, grant, tag and share events to admins (an admin's token also needs
+   * `users:admin`). Tokens need `events:read`; share links may not read the feed.
    */
   list(actor: Actor, input?: EventListInput): Promise<EventPage>;
   /**
@@ -120,7 +120,7 @@ export interface EventService {
    * change commits. Returns the event id.
    */
   record(actor: Actor, input: EventInput, executor?: Kysely<DB>): Promise<string>;
-  /** Give positions to committed events that have none yet (the feed and webhooks call it; idempotent). */
+  /** Give positions to committed events that have none yet (reading the feed calls it; idempotent). */
   sequence(): Promise<number>;
 }
 
@@ -195,10 +195,16 @@ export async function recordEvent(executor: Kysely<DB>, actor: Actor, input: Eve
     })
     .execute();
 
+  // Deliveries are only made for owners who could receive the event: an active account, and an admin for
+  // admin-only subjects (a member's delivery log never lists them, even before the delivery-time check).
+  const adminOnly = (ADMIN_ONLY_SUBJECTS as readonly string[]).includes(input.subjectType);
   const hooks = await executor
-    .selectFrom("webhooks")
-    .select(["id", "event_types"])
-    .where("enabled", "=", 1)
+    .selectFrom("webhooks as w")
+    .innerJoin("users as u", "u.id", "w.user_id")
+    .select(["w.id", "w.event_types"])
+    .where("w.enabled", "=", 1)
+    .where("u.status", "=", "active")
+    .$if(adminOnly, (qb) => qb.where("u.role", "in", ["owner", "admin"]))
     .execute();
   const matching = hooks.filter((h) =>
     eventTypeMatches(h.event_types ? (JSON.parse(h.event_types) as string[]) : null, input.type),
@@ -278,7 +284,11 @@ const SEQUENCER_LOCK = 7_302_118_008;
 async function sequenceEvents(db: Kysely<DB>, kind: DatabaseKind): Promise<number> {
   const pending = await db.selectFrom("events").select("id").where("position", "is", null).limit(1).execute();
   if (pending.length === 0) return 0;
-  return db.transaction().execute(async (trx) => {
+  // Read committed (whatever the server's default): each statement after the lock must see what the previous
+  // sequencer committed while this one waited, which a snapshot taken before the lock would not.
+  const transaction =
+    kind === "postgres" ? db.transaction().setIsolationLevel("read committed") : db.transaction();
+  return transaction.execute(async (trx) => {
     if (kind === "postgres") await sql`select pg_advisory_xact_lock(${SEQUENCER_LOCK})`.execute(trx);
     let total = 0;
     for (;;) {
@@ -316,6 +326,28 @@ async function sequenceEvents(db: Kysely<DB>, kind: DatabaseKind): Promise<numbe
   });
 }
 
+const ADMIN_ONLY_SQL = sql.join(ADMIN_ONLY_SUBJECTS.map((s) => sql`${s}`));
+
+/**
+ * How much of the feed the actor sees: `all` (admins), `pictures` (every photo and album event but not those
+ * about people and rights: an admin's token without `users:admin`, which could not list users either), or
+ * `filtered` (the visibility rule, {@link eventVisible}).
+ */
+function feedView(actor: Actor): "all" | "pictures" | "filtered" {
+  if (!hasAdminView(actor)) return "filtered";
+  if (actor.kind !== "token") return "all";
+  if (actor.albumIds !== null) return "filtered";
+  return tokenHasScope(actor, "users:admin") ? "all" : "pictures";
+}
+
+/** The condition on events (alias `e`) that the actor may see, or undefined for everything. */
+function visibleEvents(actor: Actor): ReturnType<typeof sql<SqlBool>> | undefined {
+  const view = feedView(actor);
+  if (view === "all") return undefined;
+  if (view === "pictures") return sql<SqlBool>`e.subject_type not in (${ADMIN_ONLY_SQL})`;
+  return eventVisible(actor);
+}
+
 /**
  * The visibility condition of events (alias `e`) for a non-admin reader: one SQL expression built from the
  * same fragments as every other listing.
@@ -328,7 +360,7 @@ function eventVisible(actor: Actor): ReturnType<typeof sql<SqlBool>> {
     userId === undefined
       ? sql<SqlBool>`1 = 0`
       : sql<SqlBool>`(e.type in ('photo.deleted', 'album.deleted') and e.owner_user_id = ${userId})`;
-  return sql<SqlBool>`(e.subject_type not in (${sql.join(ADMIN_ONLY_SUBJECTS.map((s) => sql`${s}`))}) and ((e.photo_id is not null and ${photo} and (e.album_id is null or ${album})) or (e.photo_id is null and e.album_id is not null and ${album}) or ${owner}))`;
+  return sql<SqlBool>`(e.subject_type not in (${ADMIN_ONLY_SQL}) and ((e.photo_id is not null and ${photo} and (e.album_id is null or ${album})) or (e.photo_id is null and e.album_id is not null and ${album}) or ${owner}))`;
 }
 
 /**
@@ -337,8 +369,8 @@ function eventVisible(actor: Actor): ReturnType<typeof sql<SqlBool>> {
  */
 export async function eventVisibleTo(db: Kysely<DB>, actor: Actor, eventId: string): Promise<boolean> {
   let query = db.selectFrom("events as e").select("e.id").where("e.id", "=", eventId);
-  const admin = hasAdminView(actor) && !(actor.kind === "token" && actor.albumIds !== null);
-  if (!admin) query = query.where(eventVisible(actor));
+  const visible = visibleEvents(actor);
+  if (visible) query = query.where(visible);
   return (await query.executeTakeFirst()) !== undefined;
 }
 
@@ -377,7 +409,6 @@ export function createEventService(deps: { db: Kysely<DB>; kind: DatabaseKind })
         .select((eb) => eb.fn.max("position").as("max"))
         .executeTakeFirst();
       const ceiling = Number(top?.max ?? 0);
-      const admin = hasAdminView(actor) && !(actor.kind === "token" && actor.albumIds !== null);
       let query = db
         .selectFrom("events as e")
         .selectAll("e")
@@ -385,7 +416,8 @@ export function createEventService(deps: { db: Kysely<DB>; kind: DatabaseKind })
         .where("e.position", "<=", ceiling)
         .orderBy("e.position")
         .limit(limit + 1);
-      if (!admin) query = query.where(eventVisible(actor));
+      const visible = visibleEvents(actor);
+      if (visible) query = query.where(visible);
       if (types.length > 0) {
         query = query.where((eb) =>
           eb.or(

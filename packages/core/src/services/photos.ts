@@ -530,10 +530,11 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
               subjectId: id,
               photoId: id,
               ownerUserId: actorUserId(actor) ?? null,
-              data: { albumId: input.albumId, sha256: spooled.sha256, privacyLevel: fields.privacyLevel },
+              // No album id: a reader who sees the photo through another album must not learn of this one.
+              data: { sha256: spooled.sha256, privacyLevel: fields.privacyLevel },
             });
             if (keywordsAsTags && metadata.keywords.length > 0) {
-              const tagIds = await ensureTags(trx, metadata.keywords.slice(0, 100));
+              const tagIds = await ensureTags(trx, metadata.keywords.slice(0, 100), actor);
               await trx
                 .insertInto("photo_tags")
                 .values([...new Set(tagIds)].map((tag_id) => ({ photo_id: id, tag_id, added_at: now })))
@@ -872,6 +873,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       const order = [...wanted, ...current.map((c) => c.photo_id).filter((p) => !listed.has(p))];
       const rankOf = new Map(current.map((c) => [c.photo_id, c.rank]));
       await db.transaction().execute(async (trx) => {
+        let moved = 0;
         for (const [rank, photoId] of order.entries()) {
           if (rankOf.get(photoId) === rank) continue;
           await trx
@@ -880,6 +882,17 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
             .where("album_id", "=", input.albumId)
             .where("photo_id", "=", photoId)
             .execute();
+          moved += 1;
+        }
+        // One event for the album; it names no photo (its readers may not see them all).
+        if (moved > 0) {
+          await recordEvent(trx, actor, {
+            type: "album.updated",
+            subjectType: "album",
+            subjectId: input.albumId,
+            albumId: input.albumId,
+            data: { changed: ["photoRanks"] },
+          });
         }
       });
     },
@@ -980,7 +993,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
             data: { changed: ["metadata"] },
           });
           if (keywordsAsTags && metadata.keywords.length > 0) {
-            const tagIds = await ensureTags(trx, metadata.keywords.slice(0, 100));
+            const tagIds = await ensureTags(trx, metadata.keywords.slice(0, 100), actor);
             await trx
               .insertInto("photo_tags")
               .values([...new Set(tagIds)].map((tag_id) => ({ photo_id: id, tag_id, added_at: now })))

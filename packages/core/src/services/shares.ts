@@ -370,7 +370,8 @@ export function createShareService(deps: {
               action: "share.update",
               subjectType: "share",
               subjectId: id,
-              data: { fields: Object.keys(patch).filter((k) => k !== "password_hash") },
+              // The field's name only, never the hash.
+              data: { fields: Object.keys(patch).map((k) => (k === "password_hash" ? "password" : k)) },
             },
             trx,
           );

@@ -64,19 +64,21 @@ export function cleanTagName(name: string): string {
   return cleaned;
 }
 
-const nameKey = (name: string) => name.normalize("NFKC").toLocaleLowerCase("en");
+/** The key tags are compared by (`tags.name_key`): Unicode-normalised and lower-cased. @internal */
+export const nameKey = (name: string) => name.normalize("NFKC").toLocaleLowerCase("en");
 
 /**
- * Find or create tags by name inside `db` (a transaction or the root). Returns tag ids in input order.
+ * Find or create tags by name inside `db` (a transaction or the root). Returns tag ids in input order. Every tag
+ * it creates records a `tag.created` event by `actor` in `db`.
  * @internal
  */
-export async function ensureTags(db: Kysely<DB>, names: readonly string[]): Promise<string[]> {
+export async function ensureTags(db: Kysely<DB>, names: readonly string[], actor: Actor): Promise<string[]> {
   const ids: string[] = [];
   for (const raw of names) {
     const name = cleanTagName(raw);
     const key = nameKey(name);
     const now = Date.now();
-    await db
+    const inserted = await db
       .insertInto("tags")
       .values({
         id: newId(),
@@ -87,12 +89,20 @@ export async function ensureTags(db: Kysely<DB>, names: readonly string[]): Prom
         updated_at: now,
       })
       .onConflict((oc) => oc.column("name_key").doNothing())
-      .execute();
+      .executeTakeFirst();
     const row = await db
       .selectFrom("tags")
       .select("id")
       .where("name_key", "=", key)
       .executeTakeFirstOrThrow();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
+      await recordEvent(db, actor, {
+        type: "tag.created",
+        subjectType: "tag",
+        subjectId: row.id,
+        data: { name },
+      });
+    }
     ids.push(row.id);
   }
   return ids;
@@ -367,17 +377,7 @@ export function createTagService(deps: TagServiceDeps): TagService {
         if (!known.has(nameKey(final))) freshKeys.add(nameKey(final));
       }
       const tagIds = await db.transaction().execute(async (trx) => {
-        const ids = await ensureTags(trx, names);
-        for (const [i, tagId] of ids.entries()) {
-          const name = names[i] as string;
-          if (!freshKeys.has(nameKey(name)) || ids.indexOf(tagId) !== i) continue;
-          await recordEvent(trx, actor, {
-            type: "tag.created",
-            subjectType: "tag",
-            subjectId: tagId,
-            data: { name },
-          });
-        }
+        const ids = await ensureTags(trx, names, actor);
         const now = Date.now();
         const unique = [...new Set(ids)];
         const had = new Set<string>();

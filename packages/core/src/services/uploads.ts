@@ -559,11 +559,8 @@ export function createUploadService(deps: UploadServiceDeps): UploadService {
           throw new GalleryError(still ? "UPLOAD_BUSY" : "NOT_FOUND");
         }
         const updated: UploadRow = { ...row, byte_offset: offset, state: finished ? "completing" : "open" };
-        if (finished && !spooled.interrupted) return await complete(actor, updated, lockId);
-        if (finished) {
-          // Every byte came, but the client is gone: finish anyway, nobody is waiting for the answer.
-          return await complete(actor, updated, lockId);
-        }
+        // Every byte came: finish (even when the client is gone and nobody waits for the answer).
+        if (finished) return await complete(actor, updated, lockId);
         if (spooled.interrupted) {
           throw new GalleryError("BAD_REQUEST", {
             detail: "The request body ended early; the bytes received were kept.",
@@ -572,7 +569,10 @@ export function createUploadService(deps: UploadServiceDeps): UploadService {
         }
         return toUpload(updated);
       } catch (error) {
-        if (!key) await release(row.id, lockId);
+        // Free the lease whatever failed (a storage or database error included), so the client's retry is not
+        // refused as UPLOAD_BUSY until the lease runs out. A lease already handed on (the chunk committed, or
+        // ingest finished or released it) is not ours any more: `release` matches `lock_id` and does nothing.
+        await release(row.id, lockId).catch(() => {});
         throw error;
       } finally {
         await spooled.dispose();

@@ -448,18 +448,23 @@ export function createUserService(deps: {
       patch.updated_at = Date.now();
       await db.transaction().execute(async (trx) => {
         await trx.updateTable("users").set(patch).where("id", "=", actor.userId).execute();
-        if (patch.password_hash !== undefined) {
-          await trx.deleteFrom("sessions").where("user_id", "=", actor.userId).execute();
-          await activity.record(
-            actor,
-            { action: "user.password_change", subjectType: "user", subjectId: actor.userId },
-            trx,
-          );
-        }
         const fields = Object.keys(patch)
           .filter((k) => k !== "password_hash" && k !== "updated_at")
           .map((k) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
-        if (fields.length > 0) {
+        if (patch.password_hash !== undefined) {
+          await trx.deleteFrom("sessions").where("user_id", "=", actor.userId).execute();
+          // With profile fields in the same call, this one entry (and its one `user.updated` event) names them all.
+          await activity.record(
+            actor,
+            {
+              action: "user.password_change",
+              subjectType: "user",
+              subjectId: actor.userId,
+              ...(fields.length > 0 ? { data: { fields: [...fields, "password"] } } : {}),
+            },
+            trx,
+          );
+        } else if (fields.length > 0) {
           // A profile change is a domain event (`user.updated`) and an audit entry.
           await activity.record(
             actor,

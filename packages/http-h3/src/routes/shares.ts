@@ -80,7 +80,7 @@ export function shareRoutes(options: ApiRouteOptions): ApiRoute[] {
           ...ctx.body,
           expiresAt: ctx.body.expiresAt ? Date.parse(ctx.body.expiresAt) : null,
         });
-        return { share: shareJson(share), token, url: `${ctx.url.origin}${ctx.links.base}/s/${token}` };
+        return { share: shareJson(share), token, url: `${ctx.url.origin}${ctx.links.share(token)}` };
       },
     }),
     defineApiRoute({

@@ -8,7 +8,7 @@ import {
   type SafeHtml,
 } from "@vernissage/core";
 import { type MessageKey, translate } from "../i18n/i18n.js";
-import { csrfField } from "../parts/forms.js";
+import { csrfField, formMessages } from "../parts/forms.js";
 import { thumbSource } from "../parts/images.js";
 import { nextPageLink } from "../parts/navigation.js";
 import { photoLabel } from "../parts/text.js";
@@ -42,11 +42,6 @@ export function isLibraryPage(data: AdminPage): data is AdminLibraryPage {
 const LEVELS = [0, 1, 2, 4, 8] as const;
 const ROLES = ["viewer", "contributor", "manager"] as const;
 const ORDERS = ["manual", "takenAt", "addedAt", "title"] as const;
-
-function messages(notice: string | null, error: string | null): SafeHtml {
-  return html`<div class="form-error" role="alert">${error === null ? null : html`<p>${error}</p>`}</div>
-${notice === null ? null : html`<p class="notice" role="status">${notice}</p>`}`;
-}
 
 function visibilityOptions(ctx: PageContext, selected: string): SafeHtml[] {
   return (["public", "private", "hidden"] as const).map(
@@ -91,7 +86,7 @@ function buttonForm(
 function albumsView(ctx: PageContext, data: View<"albums">): SafeHtml {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(ctx.lang, key, params);
   const admin = `${ctx.basePath}/admin`;
-  return html`${messages(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 <section aria-labelledby="new-album-heading" class="admin-panel">
   <h2 id="new-album-heading">${t("admin.album.create")}</h2>
   <form class="admin-form" method="post" action="${admin}/albums" data-testid="create-album">
@@ -170,7 +165,7 @@ function albumView(ctx: PageContext, data: View<"album">): SafeHtml {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(ctx.lang, key, params);
   const { album } = data;
   const base = `${ctx.basePath}/admin/albums/${album.id}`;
-  return html`${messages(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 <p class="admin-links">
   <a href="${ctx.basePath}/admin/albums">${t("admin.lib.backToAlbums")}</a>
   <a href="${album.href}">${t("admin.lib.album.view")}</a>
@@ -274,7 +269,7 @@ function albumView(ctx: PageContext, data: View<"album">): SafeHtml {
 function photosView(ctx: PageContext, data: View<"photos">): SafeHtml {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(ctx.lang, key, params);
   const inAlbum = data.album !== null;
-  return html`${messages(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 ${data.album === null ? null : html`<p class="admin-links"><a href="${data.album.href}">${t("admin.lib.backToAlbum", { name: data.album.name })}</a></p>`}
 ${
   data.photos.length === 0
@@ -335,7 +330,7 @@ ${nextPageLink(ctx, data.nextHref)}`;
 
 function batchView(ctx: PageContext, data: View<"batch">): SafeHtml {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(ctx.lang, key, params);
-  return html`${messages(null, data.error)}
+  return html`${formMessages(null, data.error)}
 ${
   data.error !== null
     ? null
@@ -402,7 +397,7 @@ function photoView(ctx: PageContext, data: View<"photo">): SafeHtml {
   const image = thumbSource(data.photo.images);
   const taken = photo.takenAt === null ? "" : new Date(photo.takenAt).toISOString().slice(0, 16);
   const base = `${ctx.basePath}/admin/photos/${photo.id}`;
-  return html`${messages(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 <div class="photo-editor">
   ${image === null ? null : html`<img class="editor-thumb" src="${image.url}" width="${image.width}" height="${image.height}" alt="${photoLabel(photo, ctx.lang)}">`}
   <form class="admin-form" method="post" action="${base}" data-testid="edit-photo">

@@ -7,7 +7,7 @@ import {
   type SafeHtml,
 } from "@vernissage/core";
 import { formatNumber, type MessageKey, translate } from "../i18n/i18n.js";
-import { csrfField } from "../parts/forms.js";
+import { csrfField, formMessages } from "../parts/forms.js";
 import { nextPageLink } from "../parts/navigation.js";
 import { formatDate } from "../parts/text.js";
 
@@ -41,11 +41,6 @@ export const PEOPLE_TABS: { view: AdminPeoplePage["view"]; key: MessageKey; path
 const LEVELS = [0, 1, 2, 4, 8] as const;
 const ROLES = ["member", "admin", "owner"] as const;
 const STATUSES = ["active", "disabled", "pending"] as const;
-
-function notices(notice: string | null, error: string | null): SafeHtml {
-  return html`<div class="form-error" role="alert">${error === null ? null : html`<p>${error}</p>`}</div>
-${notice === null ? null : html`<p class="notice" role="status">${notice}</p>`}`;
-}
 
 function when(ctx: PageContext, at: number | null, none: MessageKey): SafeHtml | string {
   if (at === null) return translate(ctx.lang, none);
@@ -96,7 +91,7 @@ function confirmForm(ctx: PageContext, action: string, question: string, cancelH
 function users(ctx: PageContext, data: View<"users">): SafeHtml {
   const t = (key: MessageKey) => translate(ctx.lang, key);
   const base = ctx.basePath;
-  return html`${notices(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 <form class="admin-form admin-search" method="get" action="${base}/admin/users" role="search">
   <div class="field">
     <label for="user-search">${t("admin.people.users.search")}</label>
@@ -184,10 +179,10 @@ function userEditor(ctx: PageContext, data: View<"user">): SafeHtml {
   const { user } = data;
   const action = `${base}/admin/users/${user.id}`;
   if (data.confirmDelete) {
-    return html`${notices(data.notice, data.error)}
+    return html`${formMessages(data.notice, data.error)}
 ${confirmForm(ctx, `${action}/delete`, translate(ctx.lang, "admin.people.users.deleteQuestion", { name: user.username }), action)}`;
   }
-  return html`${notices(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 <p><a href="${base}/admin/users">${t("admin.people.users.back")}</a></p>
 <section class="admin-panel" aria-labelledby="user-heading">
   <h2 id="user-heading">${user.username}</h2>
@@ -244,7 +239,7 @@ ${confirmForm(ctx, `${action}/delete`, translate(ctx.lang, "admin.people.users.d
 function groups(ctx: PageContext, data: View<"groups">): SafeHtml {
   const t = (key: MessageKey) => translate(ctx.lang, key);
   const base = ctx.basePath;
-  return html`${notices(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 <section aria-labelledby="new-group-heading" class="admin-panel">
   <h2 id="new-group-heading">${t("admin.people.groups.create")}</h2>
   <form class="admin-form" method="post" action="${base}/admin/groups" data-testid="create-group">
@@ -279,10 +274,10 @@ function groupEditor(ctx: PageContext, data: View<"group">): SafeHtml {
   const t = (key: MessageKey) => translate(ctx.lang, key);
   const action = `${ctx.basePath}/admin/groups/${data.group.id}`;
   if (data.confirmDelete) {
-    return html`${notices(data.notice, data.error)}
+    return html`${formMessages(data.notice, data.error)}
 ${confirmForm(ctx, `${action}/delete`, translate(ctx.lang, "admin.people.groups.deleteQuestion", { name: data.group.name }), action)}`;
   }
-  return html`${notices(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 <p><a href="${ctx.basePath}/admin/groups">${t("admin.people.groups.back")}</a></p>
 <section class="admin-panel" aria-labelledby="group-heading">
   <h2 id="group-heading">${data.group.name}</h2>
@@ -343,7 +338,7 @@ function createdOnce(ctx: PageContext, label: string, value: string, testid: str
 function shares(ctx: PageContext, data: View<"shares">): SafeHtml {
   const t = (key: MessageKey) => translate(ctx.lang, key);
   const base = ctx.basePath;
-  return html`${notices(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 ${data.createdUrl === null ? null : createdOnce(ctx, t("admin.people.shares.created"), data.createdUrl, "share-url")}
 ${
   data.albums.length === 0
@@ -417,7 +412,7 @@ function shareEditor(ctx: PageContext, data: View<"share">): SafeHtml {
   const t = (key: MessageKey) => translate(ctx.lang, key);
   const base = ctx.basePath;
   const link = data.link;
-  return html`${notices(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 <p><a href="${base}/account/shares">${t("admin.people.shares.back")}</a></p>
 <section aria-labelledby="share-edit-heading" class="admin-panel">
   <h2 id="share-edit-heading"><code>${link.prefix}…</code> ${link.target}</h2>
@@ -469,7 +464,7 @@ function shareEditor(ctx: PageContext, data: View<"share">): SafeHtml {
 function tokens(ctx: PageContext, data: View<"tokens">): SafeHtml {
   const t = (key: MessageKey) => translate(ctx.lang, key);
   const base = ctx.basePath;
-  return html`${notices(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 ${data.createdSecret === null ? null : createdOnce(ctx, t("admin.people.tokens.created"), data.createdSecret, "token-secret")}
 <section aria-labelledby="new-token-heading" class="admin-panel">
   <h2 id="new-token-heading">${t("admin.people.tokens.create")}</h2>
@@ -546,7 +541,7 @@ function pluginActions(ctx: PageContext, plugin: AdminPluginRow): SafeHtml | nul
 
 function plugins(ctx: PageContext, data: View<"plugins">): SafeHtml {
   const t = (key: MessageKey) => translate(ctx.lang, key);
-  return html`${notices(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 ${
   data.plugins.length === 0
     ? html`<p class="empty-state">${t("admin.people.plugins.none")}</p>`
@@ -584,7 +579,7 @@ function pluginField(field: AdminPluginField): SafeHtml {
 function pluginEditor(ctx: PageContext, data: View<"plugin">): SafeHtml {
   const t = (key: MessageKey) => translate(ctx.lang, key);
   const action = `${ctx.basePath}/admin/plugins/${encodeURIComponent(data.plugin.name)}`;
-  return html`${notices(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 <p><a href="${ctx.basePath}/admin/plugins">${t("admin.people.plugins.back")}</a></p>
 <section class="admin-panel" aria-labelledby="plugin-heading">
   <h2 id="plugin-heading">${data.plugin.name} <span class="field-hint">${pluginState(ctx, data.plugin.state)}</span></h2>
@@ -604,7 +599,7 @@ function pluginEditor(ctx: PageContext, data: View<"plugin">): SafeHtml {
 function jobs(ctx: PageContext, data: View<"jobs">): SafeHtml {
   const t = (key: MessageKey) => translate(ctx.lang, key);
   const n = (value: number) => formatNumber(value, ctx.lang);
-  return html`${notices(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 <dl class="stat-grid" data-testid="job-counts">
   <div><dt>${t("admin.jobs.pending")}</dt><dd>${n(data.counts.pending)}</dd></div>
   <div><dt>${t("admin.jobs.running")}</dt><dd>${n(data.counts.running)}</dd></div>
@@ -633,7 +628,7 @@ function jobs(ctx: PageContext, data: View<"jobs">): SafeHtml {
 function settings(ctx: PageContext, data: View<"settings">): SafeHtml {
   const t = (key: MessageKey) => translate(ctx.lang, key);
   const s = data.settings;
-  return html`${notices(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 <form class="admin-form" method="post" action="${ctx.basePath}/admin/settings" data-testid="gallery-settings">
   ${csrfField(ctx)}
   <div class="field field-wide">

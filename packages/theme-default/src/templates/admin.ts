@@ -7,7 +7,7 @@ import {
   type ThemeTemplates,
 } from "@vernissage/core";
 import { formatNumber, type MessageKey, translate } from "../i18n/i18n.js";
-import { csrfField } from "../parts/forms.js";
+import { csrfField, formMessages } from "../parts/forms.js";
 import { formatDate } from "../parts/text.js";
 import { adminLibrary, isLibraryPage, LIBRARY_TABS, LIBRARY_TITLES } from "./admin-library.js";
 import { adminPeople, PEOPLE_TABS, PEOPLE_TITLES } from "./admin-people.js";
@@ -60,11 +60,6 @@ function tabs(ctx: PageContext, current: AdminPage["view"]): SafeHtml {
     )}
   </ul>
 </nav>`;
-}
-
-function messages(notice: string | null, error: string | null): SafeHtml {
-  return html`<div class="form-error" role="alert">${error === null ? null : html`<p>${error}</p>`}</div>
-${notice === null ? null : html`<p class="notice" role="status">${notice}</p>`}`;
 }
 
 function dashboard(ctx: PageContext, data: Extract<AdminPage, { view: "dashboard" }>): SafeHtml {
@@ -135,7 +130,7 @@ function upload(ctx: PageContext, data: Extract<AdminPage, { view: "upload" }>):
     data.resumableUrl === undefined
       ? null
       : html` data-resumable-url="${data.resumableUrl}" data-resumable-threshold="${String(data.resumableThreshold ?? 8 * 1024 * 1024)}"`;
-  return html`${messages(data.notice, data.error)}
+  return html`${formMessages(data.notice, data.error)}
 <form id="upload-form" class="admin-form upload-form" method="post" action="${ctx.basePath}/admin/upload" enctype="multipart/form-data" data-upload-url="${data.uploadUrl}"${resumable} data-testid="upload-form">
   ${csrfField(ctx)}
   <div class="field">
