@@ -278,7 +278,7 @@ export type {
 } from "./theme/define-theme.js";
 export { defineTheme, THEME_TEMPLATE_NAMES } from "./theme/define-theme.js";
 export type { HtmlValue } from "./theme/html.js";
-export { escapeHtml, html, jsonForScript, SafeHtml, unsafeHtml } from "./theme/html.js";
+export { escapeHtml, html, htmlBytes, jsonForScript, SafeHtml, unsafeHtml } from "./theme/html.js";
 export type { SlotName, SlotRenderer, ThemeSlots } from "./theme/slots.js";
 export { SlotRegistry, slot } from "./theme/slots.js";
 export type { ChooseThemeInput } from "./theme/theme-choice.js";

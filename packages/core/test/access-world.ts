@@ -10,7 +10,13 @@ import {
 } from "@vernissage/core";
 import fc from "fast-check";
 import { type Kysely, sql } from "kysely";
-import { albumViewable, photoColumns, photoVisible, viewableAlbumIds } from "../src/access/visibility.js";
+import {
+  albumViewable,
+  photoColumns,
+  photoVisible,
+  photoVisibleInViewableAlbum,
+  viewableAlbumIds,
+} from "../src/access/visibility.js";
 
 /**
  * Random worlds for the agreement test of the visibility rule: album trees, grants to users and groups,
@@ -406,6 +412,15 @@ export async function compareWorld(db: Kysely<DB>, world: GeneratedWorld): Promi
       .select("p.id")
       .where(photoVisible(actor, photoColumns("p"), { albumSet: true }))
       .execute();
+    // The third formulation: photos read through an album already known viewable (album pages, counts, covers).
+    const inAlbums = await db
+      .selectFrom("album_photos as ap")
+      .innerJoin("photos as p", "p.id", "ap.photo_id")
+      .select(["ap.album_id", "ap.photo_id"])
+      .where(albumViewable(actor, sql.ref("ap.album_id")))
+      .where(photoVisibleInViewableAlbum(actor, photoColumns("p")))
+      .execute();
+    const sqlInAlbums = inAlbums.map((r) => `${r.album_id}/${r.photo_id}`).sort();
     const sqlAlbums = albums.map((r) => r.id).sort();
     const sqlPhotos = photos.map((r) => r.id).sort();
     const sqlSetAlbums = setAlbums.map((r) => r.id).sort();
@@ -418,7 +433,16 @@ export async function compareWorld(db: Kysely<DB>, world: GeneratedWorld): Promi
       .filter((p) => referencePhotoVisible(ref, actor, p.id))
       .map((p) => p.id)
       .sort();
+    const refInAlbums = world.albums
+      .filter((a) => referenceAlbumViewable(ref, actor, a.id))
+      .flatMap((a) =>
+        world.photos
+          .filter((p) => p.albumIds.includes(a.id) && referencePhotoVisible(ref, actor, p.id))
+          .map((p) => `${a.id}/${p.id}`),
+      )
+      .sort();
     if (
+      sqlInAlbums.join() !== refInAlbums.join() ||
       sqlAlbums.join() !== refAlbums.join() ||
       sqlPhotos.join() !== refPhotos.join() ||
       sqlSetAlbums.join() !== refAlbums.join() ||
@@ -432,6 +456,8 @@ export async function compareWorld(db: Kysely<DB>, world: GeneratedWorld): Promi
         sqlPhotos,
         sqlSetPhotos,
         refPhotos,
+        sqlInAlbums,
+        refInAlbums,
       });
     }
   }

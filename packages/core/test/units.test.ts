@@ -5,6 +5,7 @@ import {
   encodeCursor,
   escapeHtml,
   html,
+  htmlBytes,
   negotiateFormat,
   outputSize,
   recipeHash,
@@ -76,6 +77,19 @@ describe("html", () => {
       html`<div>${html`<b>${"&"}</b>`}${unsafeHtml("<i>ok</i>")}${[1, null, false, "<"]}</div>`.toString(),
     ).toBe("<div><b>&amp;</b><i>ok</i>1&lt;</div>");
     expect(escapeHtml("`")).toBe("&#96;");
+  });
+
+  it("encodes a page from its pieces to the same UTF-8 bytes as its text, however large", () => {
+    const row = (i: number) => html`<li title="${`Photo ’${i}’ <b>`}">${`café ${i} 📷 & more`}</li>`;
+    const page = html`<!doctype html><h1>${"Family’s trip"}</h1><ul>${Array.from({ length: 2000 }, (_, i) => row(i))}</ul>`;
+    const text = page.toString();
+    expect(text.length).toBeGreaterThan(100_000);
+    expect(text).toContain('<li title="Photo ’7’ &lt;b&gt;">café 7 📷 &amp; more</li>');
+    expect(Buffer.compare(htmlBytes(page), Buffer.from(text, "utf8"))).toBe(0);
+    // The pieces are kept until then, and joining does not change them.
+    expect(page.pieces().join("")).toBe(text);
+    expect(htmlBytes(html``).length).toBe(0);
+    expect(htmlBytes(unsafeHtml("é")).toString("utf8")).toBe("é");
   });
 });
 

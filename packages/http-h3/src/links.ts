@@ -31,12 +31,22 @@ export function createLinks(base: string): Links {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The JSON shape of a photo, with derivative URLs. */
-export function photoJson(gallery: Gallery, links: Links, photo: Photo) {
+/** A photo's derivatives by preset name: URL (versioned, immutable) and pixel size. */
+export function derivativeSources(
+  gallery: Gallery,
+  links: Links,
+  photo: Photo,
+): Record<string, { url: string; width: number; height: number }> {
   const derivatives: Record<string, { url: string; width: number; height: number }> = {};
   for (const d of gallery.derivatives.describe(photo)) {
     derivatives[d.preset] = { url: links.derivative(photo.id, d), width: d.width, height: d.height };
   }
+  return derivatives;
+}
+
+/** The JSON shape of a photo, with derivative URLs. */
+export function photoJson(gallery: Gallery, links: Links, photo: Photo) {
+  const derivatives = derivativeSources(gallery, links, photo);
   return {
     id: photo.id,
     title: photo.title,

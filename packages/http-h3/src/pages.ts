@@ -1,20 +1,21 @@
 import { createHash } from "node:crypto";
-import type {
-  Actor,
-  Album,
-  AlbumView,
-  Gallery,
-  PageContext,
-  PageMeta,
-  Photo,
-  PhotoView,
-  SafeHtml,
-  Theme,
-  ThemeTemplates,
+import {
+  type Actor,
+  type Album,
+  type AlbumView,
+  type Gallery,
+  htmlBytes,
+  type PageContext,
+  type PageMeta,
+  type Photo,
+  type PhotoView,
+  type SafeHtml,
+  type Theme,
+  type ThemeTemplates,
 } from "@vernissage/core";
 import { errorTitle, negotiateLanguage, translate } from "@vernissage/theme-default";
 import { FastResponse } from "srvx";
-import { type Links, photoJson } from "./links.js";
+import { derivativeSources, type Links } from "./links.js";
 
 /** Content-Security-Policy of every page: no inline scripts or styles, nothing from other origins. */
 export const PAGE_CSP =
@@ -89,9 +90,8 @@ export function createPageRenderer(deps: {
 
   /** A photo as pages show it; `albumId` keeps the album being browsed in the photo link (for previous/next). */
   function photoView(photo: Photo, albumId?: string): PhotoView {
-    const json = photoJson(gallery, links, photo);
     const href = albumId ? `${links.photo(photo)}?album=${encodeURIComponent(albumId)}` : links.photo(photo);
-    return { photo, images: json.derivatives, href };
+    return { photo, images: derivativeSources(gallery, links, photo), href };
   }
 
   async function albumViews(actor: Actor, albums: Album[]): Promise<AlbumView[]> {
@@ -126,9 +126,9 @@ export function createPageRenderer(deps: {
     main: SafeHtml,
     breadcrumbs?: { label: string; href: string }[],
     meta?: PageMeta,
-  ): string {
+  ): SafeHtml {
     const full: PageMeta = { ...defaultMeta(ctx), ...meta };
-    return theme.templates.layout(ctx, { title, main, breadcrumbs, meta: full }).toString();
+    return theme.templates.layout(ctx, { title, main, breadcrumbs, meta: full });
   }
 
   /**
@@ -157,7 +157,7 @@ export function createPageRenderer(deps: {
     photoView,
     albumViews,
     page,
-    error(ctx: PageContext, status: number, code: string, message: string): string {
+    error(ctx: PageContext, status: number, code: string, message: string): SafeHtml {
       const title = errorTitle(ctx.lang, status, message);
       return page(ctx, title, theme.templates.error(ctx, { status, code, message: title }));
     },
@@ -168,14 +168,19 @@ export function createPageRenderer(deps: {
 export type PageTemplate = Exclude<keyof ThemeTemplates, "layout" | "error">;
 
 /** An HTML response with the page security headers. */
-export function htmlResponse(body: string, init: { status?: number; headers?: Headers } = {}): Response {
+export function htmlResponse(
+  body: string | SafeHtml,
+  init: { status?: number; headers?: Headers } = {},
+): Response {
   const headers = init.headers ?? new Headers();
   headers.set("content-type", "text/html; charset=utf-8");
   headers.set("content-security-policy", PAGE_CSP);
   headers.set("x-content-type-options", "nosniff");
   headers.set("referrer-policy", "same-origin");
   if (!headers.has("cache-control")) headers.set("cache-control", "private, no-cache");
-  // srvx's FastResponse (h3's own response class) hands the string to node:http as it is when served through
-  // `toNodeHandler`, instead of undici's USV check, encoding and web stream of a 100 KiB page.
-  return new FastResponse(body, { status: init.status ?? 200, headers });
+  // srvx's FastResponse (h3's own response class) hands the body to node:http as it is when served through
+  // `toNodeHandler`, instead of undici's USV check, encoding and web stream of a 100 KiB page. A rendered page
+  // is encoded from its pieces (`htmlBytes`), never joined into one large string first.
+  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : htmlBytes(body);
+  return new FastResponse(bytes, { status: init.status ?? 200, headers });
 }

@@ -189,3 +189,21 @@ export function photoVisible(
   // `is not null` keeps the expression two-valued, so it may be negated safely.
   return sql<SqlBool>`((${photo.uploaderId} is not null and ${photo.uploaderId} = ${userId}) or ${byAlbum})`;
 }
+
+/**
+ * {@link photoVisible} for a photo read through an album the statement already knows `actor` may view (the
+ * album page, an album's count and cover): the "in a viewable album" half of the rule then holds, so what is
+ * left is the privacy level, or being the uploader, or being an admin. Same result as {@link photoVisible} for
+ * every photo of a viewable album, without the per-photo probe of `album_photos` and the album rule; wrong for
+ * any other photo, so use it only under an {@link albumViewable} check of that album (the agreement test
+ * compares both for every album of random worlds).
+ */
+export function photoVisibleInViewableAlbum(actor: Actor, photo: PhotoColumns): Expression<SqlBool> {
+  if (actor.kind === "system") return TRUE;
+  if (hasAdminView(actor) && !(actor.kind === "token" && actor.albumIds !== null)) return TRUE;
+  const level = sql<SqlBool>`${photo.privacyLevel} <= ${actorPrivacyLevel(actor)}`;
+  if (actor.kind === "share") return level;
+  const userId = actorUserId(actor);
+  if (userId === undefined || (actor.kind === "token" && actor.albumIds !== null)) return level;
+  return sql<SqlBool>`((${photo.uploaderId} is not null and ${photo.uploaderId} = ${userId}) or ${level})`;
+}

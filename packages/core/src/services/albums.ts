@@ -1,6 +1,11 @@
 import { type Expression, type Kysely, type RawBuilder, sql } from "kysely";
 import { assertCanCreateAlbum, assertCanManageAlbum } from "../access/permissions.js";
-import { albumViewable, photoColumns, photoVisible } from "../access/visibility.js";
+import {
+  albumViewable,
+  photoColumns,
+  photoVisible,
+  photoVisibleInViewableAlbum,
+} from "../access/visibility.js";
 import { type Actor, actorUserId } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
@@ -87,15 +92,24 @@ export interface AlbumServiceDeps {
 
 /**
  * The first photo (in manual order) of the album `albumId` that `actor` may see, or null: a walk of
- * `album_photos_rank_idx` that stops at the first hit. `p` prefixes the aliases so probes can nest.
+ * `album_photos_rank_idx` that stops at the first hit. `p` prefixes the aliases so probes can nest. With
+ * `viewable`, the caller has already checked that `actor` may view the album, so only the photo's privacy
+ * level (or uploader) is tested ({@link photoVisibleInViewableAlbum}).
  */
-function firstVisiblePhoto(actor: Actor, albumId: Expression<unknown>, p: string): RawBuilder<string | null> {
+function firstVisiblePhoto(
+  actor: Actor,
+  albumId: Expression<unknown>,
+  p: string,
+  viewable: boolean,
+): RawBuilder<string | null> {
   const ap = sql.table(`${p}ap`);
   const ph = sql.table(`${p}p`);
+  const columns = photoColumns(`${p}p`);
+  const visible = viewable ? photoVisibleInViewableAlbum(actor, columns) : photoVisible(actor, columns);
   return sql<
     string | null
   >`(select ${sql.ref(`${p}p.id`)} from album_photos as ${ap} inner join photos as ${ph} on ${sql.ref(`${p}p.id`)} = ${sql.ref(`${p}ap.photo_id`)}
-    where ${sql.ref(`${p}ap.album_id`)} = ${albumId} and ${photoVisible(actor, photoColumns(`${p}p`))}
+    where ${sql.ref(`${p}ap.album_id`)} = ${albumId} and ${visible}
     order by ${sql.ref(`${p}ap.rank`)}, ${sql.ref(`${p}ap.photo_id`)} limit 1)`;
 }
 
@@ -107,7 +121,7 @@ function firstVisiblePhoto(actor: Actor, albumId: Expression<unknown>, p: string
  * returned).
  */
 function firstSubAlbumCover(actor: Actor): RawBuilder<string | null> {
-  const probe = firstVisiblePhoto(actor, sql.ref("so.id"), "s");
+  const probe = firstVisiblePhoto(actor, sql.ref("so.id"), "s", true);
   return sql<string | null>`(select ${probe} from (
       select sc.descendant_id as id from album_closure sc inner join albums sd on sd.id = sc.descendant_id
       where sc.ancestor_id = a.id and sc.depth > 0
@@ -125,8 +139,18 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
   const { db, hooks } = deps;
   const index = createSearchIndex(db, deps.purge.kind);
 
-  function selectAlbums(actor: Actor) {
-    return db
+  /**
+   * Albums with the actor's view of them: the visible photo count and cover. By default only albums `actor`
+   * may view, which lets the counts and covers test a photo's privacy level only (the album check is done once,
+   * here, not once per photo); `"any"` (a manager's view for hooks) applies the whole rule to every photo.
+   */
+  function selectAlbums(actor: Actor, scope: "viewable" | "any" = "viewable") {
+    const viewable = scope === "viewable";
+    const visible = (alias: string) =>
+      viewable
+        ? photoVisibleInViewableAlbum(actor, photoColumns(alias))
+        : photoVisible(actor, photoColumns(alias));
+    const query = db
       .selectFrom("albums as a")
       .selectAll("a")
       .select((eb) => [
@@ -135,30 +159,29 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
           .innerJoin("photos as cp", "cp.id", "cap.photo_id")
           .select((e) => e.fn.countAll<number>().as("n"))
           .whereRef("cap.album_id", "=", "a.id")
-          .where(photoVisible(actor, photoColumns("cp")))
+          .where(visible("cp"))
           .as("visible_count"),
         // The cover: the explicit one when visible, else the first visible photo of the album, else the first
         // visible photo of the first sub-album (nearest first, then in album order) that has one. Only photos
         // the actor may see can ever be chosen. Every step is bounded: `coalesce` evaluates lazily, a probe walks
         // `album_photos_rank_idx` and stops at the first visible photo, and the sub-albums (album rows only,
-        // no photos) are sorted first and probed in that order until one answers (see `firstSubAlbumCover`).
+        // no photos) are sorted first and probed in that order (see `firstSubAlbumCover`). The explicit cover
+        // must sit in a viewable album of the subtree, so its own test is the level one.
         sql<string | null>`coalesce(
           (select ec.id from photos ec
             where ec.id = a.cover_photo_id
-              and ${photoVisible(actor, photoColumns("ec"))}
+              and ${photoVisibleInViewableAlbum(actor, photoColumns("ec"))}
               and exists (select 1 from album_photos eap inner join album_closure ecc on ecc.descendant_id = eap.album_id
                 where eap.photo_id = ec.id and ecc.ancestor_id = a.id and ${albumViewable(actor, sql.ref("ecc.descendant_id"))})),
-          ${firstVisiblePhoto(actor, sql.ref("a.id"), "d")},
+          ${firstVisiblePhoto(actor, sql.ref("a.id"), "d", viewable)},
           ${firstSubAlbumCover(actor)}
         )`.as("visible_cover_id"),
       ]);
+    return viewable ? query.where(albumViewable(actor, sql.ref("a.id"))) : query;
   }
 
   async function get(actor: Actor, id: string): Promise<Album> {
-    const row = await selectAlbums(actor)
-      .where("a.id", "=", id)
-      .where(albumViewable(actor, sql.ref("a.id")))
-      .executeTakeFirst();
+    const row = await selectAlbums(actor).where("a.id", "=", id).executeTakeFirst();
     if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such album." });
     return toAlbum(row);
   }
@@ -191,7 +214,7 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
 
   /** The album as a `before` hook sees it: a manager sees it whatever its visibility. */
   async function albumForHook(actor: Actor, id: string): Promise<Album> {
-    const row = await selectAlbums(actor).where("a.id", "=", id).executeTakeFirst();
+    const row = await selectAlbums(actor, "any").where("a.id", "=", id).executeTakeFirst();
     if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such album." });
     return toAlbum(row);
   }
@@ -296,7 +319,6 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
       const parentId = input.parentId ?? null;
       let query = selectAlbums(actor)
         .where((eb) => (parentId === null ? eb("a.parent_id", "is", null) : eb("a.parent_id", "=", parentId)))
-        .where(albumViewable(actor, sql.ref("a.id")))
         .orderBy("a.rank")
         .orderBy("a.id")
         .limit(limit + 1);
@@ -317,7 +339,6 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
         .innerJoin("album_closure as anc", "anc.ancestor_id", "a.id")
         .where("anc.descendant_id", "=", id)
         .where("anc.depth", ">", 0)
-        .where(albumViewable(actor, sql.ref("a.id")))
         .orderBy("anc.depth", "desc")
         .execute();
       return rows.map(toAlbum);
@@ -515,10 +536,7 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
       });
       const out: Album[] = [];
       for (const albumId of order) {
-        const row = await selectAlbums(actor)
-          .where("a.id", "=", albumId)
-          .where(albumViewable(actor, sql.ref("a.id")))
-          .executeTakeFirst();
+        const row = await selectAlbums(actor).where("a.id", "=", albumId).executeTakeFirst();
         if (row) out.push(toAlbum(row));
       }
       return out;

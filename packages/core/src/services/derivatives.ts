@@ -281,6 +281,8 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
   // The recipe half of a URL version depends only on the recipe hashes: a page of 60 photos × 9 presets would
   // otherwise pay 540 SHA-256s, a media request one. Pure function of its key, so never stale.
   const recipeVersions = new Map<string, string>();
+  // `describe`'s version suffixes per recipe options, for the enabled presets they were computed with.
+  const describeSuffixes = new Map<string, { presets: readonly DerivativePreset[]; suffix: string[] }>();
   const versionOf = (row: RecipeRow, preset: DerivativePreset) => {
     const options = recipeOf(row);
     const recipes = formatsOf(preset)
@@ -547,11 +549,25 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
         focus_x: photo.focus ? Math.round(photo.focus.x * 1000) : null,
         focus_y: photo.focus ? Math.round(photo.focus.y * 1000) : null,
       };
-      return enabled.map((preset) => ({
-        preset: preset.name,
-        ...outputSize(preset, photo.width, photo.height),
-        version: versionOf(row, preset),
-      }));
+      // Pages describe dozens of photos at once, nearly all with the same recipe options: the recipe half of
+      // every preset's version is looked up once per options, not once per photo and preset.
+      const optionsKey = `${mayAnimate(row.mime_type) ? 1 : 0}|${row.focus_x ?? ""},${row.focus_y ?? ""}`;
+      let suffixes = describeSuffixes.get(optionsKey);
+      if (suffixes === undefined || suffixes.presets !== enabled) {
+        suffixes = { presets: enabled, suffix: enabled.map((preset) => versionOf(row, preset).slice(10)) };
+        if (describeSuffixes.size >= 10_000) describeSuffixes.clear();
+        describeSuffixes.set(optionsKey, suffixes);
+      }
+      const content = photo.sha256.slice(0, 10);
+      return enabled.map((preset, i) => {
+        const size = outputSize(preset, photo.width, photo.height);
+        return {
+          preset: preset.name,
+          width: size.width,
+          height: size.height,
+          version: `${content}${suffixes.suffix[i]}`,
+        };
+      });
     },
 
     async get(actor, photoId, presetName, options = {}) {

@@ -11,7 +11,12 @@ import {
   assertCanEditPhoto,
   assertCanManageAlbum,
 } from "../access/permissions.js";
-import { albumViewable, photoColumns, photoVisible } from "../access/visibility.js";
+import {
+  albumViewable,
+  photoColumns,
+  photoVisible,
+  photoVisibleInViewableAlbum,
+} from "../access/visibility.js";
 import { type Actor, actorUserId } from "../actor.js";
 import type { DB, PhotoRow } from "../db/schema.js";
 import { GalleryError } from "../errors.js";
@@ -586,7 +591,8 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
         .selectAll("p")
         .select(sql<number | string>`${key.expr}`.as("sort_key"))
         .where("ap.album_id", "=", albumId)
-        .where(photoVisible(actor, photoColumns("p")))
+        // The album was found viewable just above: a photo in it is visible when its level allows.
+        .where(photoVisibleInViewableAlbum(actor, photoColumns("p")))
         .orderBy(key.expr, key.dir)
         .orderBy("ap.photo_id", key.dir)
         .limit(limit + 1);

@@ -98,6 +98,12 @@ export const lightboxJs = `"use strict";
       figure.addEventListener("pointercancel", function () { startX = null; });
     }
 
+    // The thumbnail's own srcset lists every source (the page does not repeat it on the link).
+    function sourcesOf(link) {
+      var thumb = link.querySelector("img.thumb-img");
+      return thumb ? thumb.getAttribute("srcset") : null;
+    }
+
     function show(i) {
       var link = links[i];
       image.removeAttribute("srcset");
@@ -105,7 +111,7 @@ export const lightboxJs = `"use strict";
       image.width = Number(link.getAttribute("data-width")) || 0;
       image.height = Number(link.getAttribute("data-height")) || 0;
       image.sizes = "100vw";
-      var srcset = link.getAttribute("data-srcset");
+      var srcset = sourcesOf(link);
       if (srcset) image.srcset = srcset;
       image.src = link.getAttribute("data-src") || link.href;
       caption.firstChild && caption.firstChild !== counter && caption.removeChild(caption.firstChild);
@@ -120,7 +126,8 @@ export const lightboxJs = `"use strict";
         if (!other || other === link) return;
         var warm = new Image();
         warm.sizes = "100vw";
-        if (other.getAttribute("data-srcset")) warm.srcset = other.getAttribute("data-srcset");
+        var otherSrcset = sourcesOf(other);
+        if (otherSrcset) warm.srcset = otherSrcset;
         warm.src = other.getAttribute("data-src") || "";
       });
     }

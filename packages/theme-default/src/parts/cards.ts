@@ -50,7 +50,8 @@ function justifiedSizes(step: number): string {
 /**
  * One photo of the justified grid, linking to the photo page. The `ar-N` class (aspect ratio in tenths) sizes
  * it from the stylesheet, so no inline style is needed; a ThumbHash placeholder image sits under the real
- * one until it loads. `data-*` attributes feed the optional lightbox script.
+ * one until it loads. `data-*` attributes feed the optional lightbox script, which takes the sources from the
+ * thumbnail's `srcset` (not repeated: it is most of a thumbnail's markup).
  */
 export function photoThumb(ctx: PageContext, view: PhotoView, index = EAGER_COUNT): SafeHtml {
   const label = photoLabel(view.photo, ctx.lang);
@@ -66,7 +67,7 @@ export function photoThumb(ctx: PageContext, view: PhotoView, index = EAGER_COUN
   const viewer =
     big === null
       ? null
-      : html` data-lightbox="" data-src="${big.url}" data-srcset="${srcset}" data-width="${big.width}" data-height="${big.height}" data-caption="${label}"`;
+      : html` data-lightbox="" data-src="${big.url}" data-width="${big.width}" data-height="${big.height}" data-caption="${label}"`;
   return html`<li class="ar-${step}"><a class="photo-thumb" href="${view.href}" data-testid="photo-thumb"${viewer}>${media}</a></li>`;
 }
 

@@ -2,12 +2,11 @@ import type { ImageSource } from "@vernissage/core";
 
 /** Image sources of one photo that keep its framing (no `square` crop), smallest first, without duplicate URLs. */
 export function sortedSources(images: Record<string, ImageSource>): ImageSource[] {
-  const seen = new Set<string>();
   const out: ImageSource[] = [];
-  for (const [name, source] of Object.entries(images)) {
+  for (const name in images) {
+    const source = images[name];
     // `square` is a crop: mixing it into a srcset would show a different framing at some widths.
-    if (name === "square" || seen.has(source.url)) continue;
-    seen.add(source.url);
+    if (source === undefined || name === "square" || out.some((s) => s.url === source.url)) continue;
     out.push(source);
   }
   return out.sort((a, b) => a.width - b.width);
@@ -19,9 +18,15 @@ export function sortedSources(images: Record<string, ImageSource>): ImageSource[
  */
 export function srcsetOf(images: Record<string, ImageSource>): string {
   return sortedSources(images)
-    .map((source) => `${source.url.replace(/\s/g, encodeURIComponent)} ${Math.round(source.width)}w`)
+    .map(
+      (source) =>
+        `${WHITESPACE.test(source.url) ? source.url.replace(WHITESPACE_ALL, encodeURIComponent) : source.url} ${Math.round(source.width)}w`,
+    )
     .join(", ");
 }
+
+const WHITESPACE = /\s/;
+const WHITESPACE_ALL = /\s/g;
 
 /** The thumbnail source: the `thumb` preset, else the first image given. */
 export function thumbSource(images: Record<string, ImageSource>): ImageSource | null {

@@ -43,6 +43,6 @@ export function nextPageLink(
   if (nextHref === null && !firstHref) return null;
   return html`<nav class="pagination" aria-label="${translate(ctx.lang, "pagination.label")}">
   ${firstHref ? html`<a class="button button-secondary" href="${firstHref}">${translate(ctx.lang, "pagination.first")}</a>` : null}
-  ${nextHref === null ? null : html`<a class="button" rel="next" href="${nextHref}">${translate(ctx.lang, "pagination.next")} <span aria-hidden="true">→</span></a>`}
+  ${nextHref === null ? null : html`<a class="button" rel="next" href="${nextHref}">${translate(ctx.lang, "pagination.next")} <span aria-hidden="true">&rarr;</span></a>`}
 </nav>`;
 }

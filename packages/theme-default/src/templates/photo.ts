@@ -74,8 +74,8 @@ export const photo: ThemeTemplates["photo"] = (ctx, data) => {
   ${
     hasNeighbours
       ? html`<nav class="photo-nav" aria-label="${t("photo.navigation")}">
-    ${data.previous ? html`<a class="button button-secondary" rel="prev" href="${data.previous.href}"><span aria-hidden="true">←</span> ${t("photo.previous")}<span class="visually-hidden">: ${data.previous.label}</span></a>` : html`<span></span>`}
-    ${data.next ? html`<a class="button button-secondary" rel="next" href="${data.next.href}">${t("photo.next")}<span class="visually-hidden">: ${data.next.label}</span> <span aria-hidden="true">→</span></a>` : null}
+    ${data.previous ? html`<a class="button button-secondary" rel="prev" href="${data.previous.href}"><span aria-hidden="true">&larr;</span> ${t("photo.previous")}<span class="visually-hidden">: ${data.previous.label}</span></a>` : html`<span></span>`}
+    ${data.next ? html`<a class="button button-secondary" rel="next" href="${data.next.href}">${t("photo.next")}<span class="visually-hidden">: ${data.next.label}</span> <span aria-hidden="true">&rarr;</span></a>` : null}
   </nav>`
       : null
   }
@@ -116,7 +116,7 @@ export const photo: ThemeTemplates["photo"] = (ctx, data) => {
   <p class="photo-actions">
     ${data.originalHref ? html`<a class="button" href="${data.originalHref}" download="${current.originalFilename}" data-testid="download-original">${t("photo.download")}</a>` : null}
     ${ctx.isAdmin ? html`<a href="${ctx.basePath}/admin/photos/${current.id}" data-testid="edit-photo-link">${t("photo.edit")}</a>` : null}
-    <a href="${back.href}"><span aria-hidden="true">←</span> ${back.text}</a>
+    <a href="${back.href}"><span aria-hidden="true">&larr;</span> ${back.text}</a>
   </p>
 </article>`;
 };
