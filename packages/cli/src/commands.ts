@@ -5,6 +5,7 @@ import { type ConsolaInstance, consola } from "consola";
 import { apiLimitOptions } from "./api-limits.js";
 import { derivativesCommand } from "./commands/derivatives.js";
 import { galleryArgs, galleryLocation } from "./commands/gallery-args.js";
+import { housekeepingCommand } from "./commands/housekeeping.js";
 import { jobsCommand } from "./commands/jobs.js";
 import { mcpCommand } from "./commands/mcp.js";
 import { pluginsCommand, pluginsFromEnv } from "./commands/plugins.js";
@@ -249,6 +250,7 @@ export function createMainCommand(io: Partial<CliIO> = {}): CommandDef<ArgsDef> 
       sync: syncCommand(full),
       worker: workerCommand(full),
       jobs: jobsCommand(full),
+      housekeeping: housekeepingCommand(full),
       derivatives: derivativesCommand(full),
       plugins: pluginsCommand(full),
       mcp: mcpCommand(full),

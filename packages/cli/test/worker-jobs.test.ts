@@ -154,4 +154,50 @@ describe("vernissage worker and vernissage jobs", () => {
       await check.close();
     }
   });
+
+  it("vernissage housekeeping removes completed jobs past the retention given and reports what it removed", async () => {
+    const data = `${dir.path}/data`;
+    const gallery = await openGallery({ dataDir: data, jobs: false });
+    const old = Date.now() - 3 * 24 * 3600_000;
+    try {
+      const doneId = await gallery.jobs.enqueue("test:old", {});
+      const recentId = await gallery.jobs.enqueue("test:recent", {});
+      await gallery.db
+        .updateTable("jobs")
+        .set({ status: "done", created_at: old })
+        .where("id", "=", doneId)
+        .execute();
+      await gallery.db.updateTable("jobs").set({ status: "done" }).where("id", "=", recentId).execute();
+    } finally {
+      await gallery.close();
+    }
+    // The default keeps completed jobs 7 days: nothing goes.
+    const first = captureStream();
+    const quiet = captureLogger();
+    expect(
+      await runCli(["housekeeping", "--data", data], { logger: quiet.logger, stdout: first.stream }),
+    ).toBe(0);
+    expect(first.text()).toMatch(/^\s+0 {2}completed jobs past retention$/m);
+    expect(quiet.lines.join("\n")).toContain("Nothing to remove.");
+    // Two days: the three-day-old one goes, the fresh one stays.
+    const second = captureStream();
+    const { logger, lines } = captureLogger();
+    expect(
+      await runCli(["housekeeping", "--jobs-days", "2", "--data", data], { logger, stdout: second.stream }),
+    ).toBe(0);
+    expect(second.text()).toMatch(/^\s+1 {2}completed jobs past retention$/m);
+    expect(lines.join("\n")).toContain("Removed 1 rows.");
+    const bad = captureLogger();
+    expect(await runCli(["housekeeping", "--jobs-days", "0", "--data", data], { logger: bad.logger })).toBe(
+      1,
+    );
+    expect(bad.lines.join("\n")).toContain('Invalid jobs-days "0"');
+    const check = await openGallery({ dataDir: data, jobs: false });
+    try {
+      const left = await check.db.selectFrom("jobs").select("type").execute();
+      expect(left.map((r) => r.type)).toEqual(["test:recent"]);
+    } finally {
+      await check.close();
+    }
+  });
 });

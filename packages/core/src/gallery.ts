@@ -38,6 +38,7 @@ import {
 } from "./services/events.js";
 import { type AccessService, createAccessService } from "./services/grants.js";
 import { createGroupService, type GroupService } from "./services/groups.js";
+import { createHousekeepingService, type HousekeepingService } from "./services/housekeeping.js";
 import { createIdempotencyService, type IdempotencyService } from "./services/idempotency.js";
 import type { PurgeDeps } from "./services/photo-purge.js";
 import { createPhotoService, type PhotoService } from "./services/photos.js";
@@ -108,6 +109,8 @@ export interface Gallery extends GalleryServices {
   jobs: JobQueue;
   /** Idempotency records of creating requests (`Idempotency-Key`), shared by every process. */
   idempotency: IdempotencyService;
+  /** Removing expired and old rows (sessions, events, deliveries, finished jobs…); also runs on a schedule. */
+  housekeeping: HousekeepingService;
   /** The hook bus. */
   hooks: HookBus;
   /** Gallery title (the admin setting when one was saved, else `options.title`). */
@@ -404,12 +407,45 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
             .catch((error) => logger.error({ ...errorFields(error) }, "upload sweep failed"));
         }, options.uploads?.sweepIntervalMs ?? 3600_000);
   uploadSweep?.unref?.();
+  const housekeeping = createHousekeepingService({
+    db,
+    retention: {
+      activityDays: options.identity?.activityRetentionDays,
+      eventsDays: options.housekeeping?.eventsRetentionDays,
+      webhookDeliveriesDays: options.housekeeping?.webhookDeliveriesRetentionDays,
+      finishedJobsDays: options.housekeeping?.finishedJobsRetentionDays,
+    },
+  });
+  // Housekeeping runs where jobs run, one process at a time (a lease; a process that finds it taken skips).
+  const housekeepingEvery = options.housekeeping?.intervalMs ?? 3600_000;
+  const housekeepingTimers: NodeJS.Timeout[] = [];
+  if (options.jobs?.run !== false && housekeepingEvery > 0) {
+    const runHousekeeping = async () => {
+      if (!(await locks.tryAcquire("housekeeping"))) return;
+      try {
+        const report = await housekeeping.run(SYSTEM);
+        const removed = Object.values(report).reduce((a, b) => a + b, 0);
+        if (removed > 0) logger.info({ ...report }, "housekeeping removed expired rows");
+      } finally {
+        await locks.release("housekeeping");
+      }
+    };
+    const tick = () => {
+      runHousekeeping().catch((error) => logger.error({ ...errorFields(error) }, "housekeeping failed"));
+    };
+    housekeepingTimers.push(
+      setTimeout(tick, Math.min(60_000, housekeepingEvery)),
+      setInterval(tick, housekeepingEvery),
+    );
+    for (const timer of housekeepingTimers) timer.unref?.();
+  }
   let closed = false;
   const gallery: Gallery = {
     ...services,
     auth,
     jobs,
     idempotency: createIdempotencyService({ db }),
+    housekeeping,
     hooks,
     logger,
     settings,
@@ -450,6 +486,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
       closed = true;
       await hooks.after("gallery:close:before", {});
       if (uploadSweep) clearInterval(uploadSweep);
+      for (const timer of housekeepingTimers) clearTimeout(timer);
       await jobs.stop();
       await db.destroy();
       await originals.close?.();

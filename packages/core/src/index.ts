@@ -195,6 +195,12 @@ export {
 export type { AccessService, AlbumGrant, GrantInput, NamedAlbumGrant } from "./services/grants.js";
 export type { Group, GroupService } from "./services/groups.js";
 export type {
+  HousekeepingReport,
+  HousekeepingRetention,
+  HousekeepingService,
+} from "./services/housekeeping.js";
+export { HOUSEKEEPING_BATCH } from "./services/housekeeping.js";
+export type {
   IdempotencyBegin,
   IdempotencyClaim,
   IdempotencyOptions,

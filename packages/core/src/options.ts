@@ -116,6 +116,21 @@ export interface GalleryOptions {
     /** How often a process that runs jobs sweeps expired uploads and their bytes. @default 1 h */
     sweepIntervalMs?: number;
   };
+  /**
+   * Housekeeping: expired and old rows removed on a schedule by every process that runs jobs (one at a time),
+   * and on demand (`gallery.housekeeping.run`, `vernissage housekeeping`). The activity log's retention is
+   * `identity.activityRetentionDays`.
+   */
+  housekeeping?: {
+    /** Time between two automatic runs; 0 turns them off. The first run comes a minute after start. @default 1 h */
+    intervalMs?: number;
+    /** How long domain events (the `listEvents` feed) are kept, in days. @default 90 */
+    eventsRetentionDays?: number;
+    /** How long finished webhook deliveries are kept, in days. @default 30 */
+    webhookDeliveriesRetentionDays?: number;
+    /** How long completed jobs are kept, in days (dead jobs stay until retried). @default 7 */
+    finishedJobsRetentionDays?: number;
+  };
   /** Sessions. */
   sessions?: {
     /** Session lifetime, extended while used (sliding). @default 30 days */
@@ -210,6 +225,19 @@ const schema = z.object({
       retryScheduleMs: z.array(z.number().int().min(0)).max(50).optional(),
       disableAfterFailures: z.number().int().min(1).max(10_000).optional(),
       maxResponseBytes: z.number().int().min(0).max(65_536).optional(),
+    })
+    .strict()
+    .optional(),
+  housekeeping: z
+    .object({
+      intervalMs: z
+        .number()
+        .int()
+        .refine((v) => v === 0 || v >= 1000, "0 (off) or at least 1000 ms")
+        .optional(),
+      eventsRetentionDays: z.number().int().min(1).max(36_500).optional(),
+      webhookDeliveriesRetentionDays: z.number().int().min(1).max(36_500).optional(),
+      finishedJobsRetentionDays: z.number().int().min(1).max(36_500).optional(),
     })
     .strict()
     .optional(),

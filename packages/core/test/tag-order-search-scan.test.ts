@@ -354,7 +354,10 @@ describe("migration 0010 on an existing library", () => {
       const kind = adapters.database.kind;
       const before = adapters.connectAgain();
       const db = new Kysely<DB>({ dialect: before.dialect });
-      const { "0010_tag_order": _latest, ...older } = coreMigrations(kind);
+      // The schema as it was before 0010 (migrations after it come later, in order).
+      const older = Object.fromEntries(
+        Object.entries(coreMigrations(kind)).filter(([name]) => name < "0010"),
+      );
       await runMigrations(db, { kind, migrations: older });
       const now = Date.now();
       await db
@@ -430,7 +433,7 @@ describe("migration 0010 on an existing library", () => {
       await sql`insert into photo_tags (photo_id, tag_id, added_at) values ('pa', 'tk', ${now}), ('pb', 'tk', ${now}), ('pc', 'tk', ${now})`.execute(
         db,
       );
-      expect(await runMigrations(db, { kind })).toEqual(["0010_tag_order"]);
+      expect((await runMigrations(db, { kind }))[0]).toBe("0010_tag_order");
       await db.destroy();
 
       const gallery = await createGallery({

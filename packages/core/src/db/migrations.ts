@@ -10,6 +10,7 @@ import { apiGuaranteesMigration } from "./migrations/0007-api-guarantees.js";
 import { eventsWebhooksMigration } from "./migrations/0008-events-webhooks.js";
 import { uploadsMigration } from "./migrations/0009-uploads.js";
 import { tagOrderMigration } from "./migrations/0010-tag-order.js";
+import { retentionVocabMigration } from "./migrations/0011-retention-vocab.js";
 
 /**
  * The shared schema's migrations, in order (names sort in application order). Written once for every engine;
@@ -27,6 +28,7 @@ export function coreMigrations(kind: DatabaseKind): Record<string, Migration> {
     "0008_events_webhooks": eventsWebhooksMigration(kind),
     "0009_uploads": uploadsMigration(kind),
     "0010_tag_order": tagOrderMigration(kind),
+    "0011_retention_vocab": retentionVocabMigration(kind),
   };
 }
 

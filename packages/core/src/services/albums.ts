@@ -115,20 +115,28 @@ function firstVisiblePhoto(
 
 /**
  * Cover from the sub-albums of `a`: the first visible photo of the first viewable sub-album (by depth, then
- * album rank and id) that has one. The inner `limit` is a planner fence on both engines: it keeps the sort of
- * the (cheap) album rows below the probes, so they run in order and stop at the first sub-album that answers,
+ * album rank and id) that has one. The direct children come first, read in order from `albums_parent_rank_idx`
+ * (no sort) and probed until one answers, which settles nearly every album; only when none does are the deeper
+ * sub-albums sorted (album rows only) and probed. The inner `limit` is a planner fence on both engines: it keeps
+ * the ordered album rows below the probes, so they run in order and stop at the first sub-album that answers,
  * instead of being pushed down and run for every sub-album (each probe is evaluated again only for the row
  * returned).
  */
 function firstSubAlbumCover(actor: Actor): RawBuilder<string | null> {
-  const probe = firstVisiblePhoto(actor, sql.ref("so.id"), "s", true);
-  return sql<string | null>`(select ${probe} from (
-      select sc.descendant_id as id from album_closure sc inner join albums sd on sd.id = sc.descendant_id
-      where sc.ancestor_id = a.id and sc.depth > 0
-      order by sc.depth, sd.rank, sd.id limit ${SUB_ALBUM_FENCE}
-    ) so
-    where ${albumViewable(actor, sql.ref("so.id"))} and ${probe} is not null
-    limit 1)`;
+  // Aliases of their own (`cvk`, `cvd`): the visibility rule's subqueries use short aliases such as `sc`.
+  const child = firstVisiblePhoto(actor, sql.ref("cvk.id"), "k", true);
+  const deeper = firstVisiblePhoto(actor, sql.ref("cvd.id"), "s", true);
+  return sql<string | null>`coalesce((select ${child} from (
+      select ch.id from albums ch where ch.parent_id = a.id order by ch.rank, ch.id limit ${SUB_ALBUM_FENCE}
+    ) cvk
+    where ${albumViewable(actor, sql.ref("cvk.id"))} and ${child} is not null
+    limit 1), (select ${deeper} from (
+      select dc.descendant_id as id from album_closure dc inner join albums sd on sd.id = dc.descendant_id
+      where dc.ancestor_id = a.id and dc.depth > 1
+      order by dc.depth, sd.rank, sd.id limit ${SUB_ALBUM_FENCE}
+    ) cvd
+    where ${albumViewable(actor, sql.ref("cvd.id"))} and ${deeper} is not null
+    limit 1))`;
 }
 
 /** Larger than any album count: the `limit` in {@link firstSubAlbumCover} is a fence, never a cut-off. */

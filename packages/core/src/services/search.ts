@@ -53,6 +53,46 @@ const FILTER = /^([A-Za-z][A-Za-z0-9_-]{0,31}):(.+)$/;
  */
 export const SEARCH_SCAN_BUDGET = 1000;
 
+/** A word is expanded to the indexed terms it prefixes when there are at most this many (else a prefix query). */
+const MAX_EXPANDED_TERMS = 8;
+
+/**
+ * The FTS5 query for `words` on SQLite: every word must match, as a prefix. A prefix query (`"harb"*`) makes
+ * FTS5 merge the doclists of every term the word prefixes before the first row comes out: O(matches), 16 ms for
+ * a word matching 50,000 photos. So a word of ASCII letters and digits (which the `unicode61` tokenizer turns
+ * into exactly its lower case) is looked up in the index's vocabulary first (`photo_search_vocab`, one seek per
+ * term) and, when it prefixes at most {@link MAX_EXPANDED_TERMS} terms, written as those terms (`"harbour" OR
+ * "harbours"`), which FTS5 reads lazily in rowid order: a search stops after its page. Other words keep the
+ * prefix query. Both forms match the same rows.
+ */
+export async function sqliteMatchQuery(db: Kysely<DB>, words: readonly string[]): Promise<string> {
+  const parts: string[] = [];
+  for (const word of words) {
+    const prefix = word.toLowerCase();
+    if (!/^[a-z0-9]+$/.test(prefix)) {
+      parts.push(`"${word.replaceAll('"', '""')}"*`);
+      continue;
+    }
+    // The terms from `prefix` (inclusive) up to the next string of its length (exclusive), one index seek each:
+    // the smallest term after `t` is at least `t + "\u0001"` (terms never hold control characters).
+    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    const terms: string[] = [];
+    let from = prefix;
+    while (terms.length <= MAX_EXPANDED_TERMS) {
+      const row = await sql<{
+        term: string;
+      }>`select term from photo_search_vocab where term >= ${from} and term < ${end} limit 1`.execute(db);
+      const term = row.rows[0]?.term;
+      if (term === undefined) break;
+      terms.push(term);
+      from = `${term}\u0001`;
+    }
+    if (terms.length === 0 || terms.length > MAX_EXPANDED_TERMS) parts.push(`"${prefix}"*`);
+    else parts.push(`(${terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(" OR ")})`);
+  }
+  return parts.join(" AND ");
+}
+
 /** Cursor tag of a search walk (listing cursors start with 0 or 1). */
 const SCAN_MODE = 3;
 
@@ -196,7 +236,7 @@ export function createSearchService(deps: {
     after: number | null,
     limit: number,
   ): Promise<Page<Photo>> {
-    const match = words.map((w) => `"${w}"*`).join(" ");
+    const match = await sqliteMatchQuery(deps.db, words);
     const below = (alias: string) =>
       after === null ? sql`` : sql`and ${sql.ref(`${alias}.rowid`)} < ${after}`;
     // The rowid of the last match the budget allows (null when fewer matches remain).
