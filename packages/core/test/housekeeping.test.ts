@@ -16,6 +16,20 @@ async function count(
   return Number(row.n);
 }
 
+/** A session row that expired a day ago. */
+function expiredSession(id: string, userId: string, now: number) {
+  return {
+    id,
+    user_id: userId,
+    secret_hash: "x",
+    created_at: now - 40 * DAY,
+    expires_at: now - DAY,
+    last_seen_at: now - 40 * DAY,
+    ip: null,
+    user_agent: null,
+  };
+}
+
 describe("housekeeping", () => {
   it("removes what expired or outlived its retention, and keeps everything else", async () => {
     const { gallery } = await openGallery({ webhooks: { allowPrivateNetworks: true } });
@@ -131,16 +145,9 @@ describe("housekeeping", () => {
       password: "a long member password",
     });
     const now = Date.now();
-    const expired = Array.from({ length: HOUSEKEEPING_BATCH * 2 + 500 }, (_, i) => ({
-      id: `s${String(i).padStart(6, "0")}`,
-      user_id: user.id,
-      secret_hash: "x",
-      created_at: now - 40 * DAY,
-      expires_at: now - DAY,
-      last_seen_at: now - 40 * DAY,
-      ip: null,
-      user_agent: null,
-    }));
+    const expired = Array.from({ length: HOUSEKEEPING_BATCH * 2 + 500 }, (_, i) =>
+      expiredSession(`s${String(i).padStart(6, "0")}`, user.id, now),
+    );
     for (let i = 0; i < expired.length; i += 500) {
       await gallery.db
         .insertInto("sessions")
@@ -178,16 +185,7 @@ describe("housekeeping", () => {
     const now = Date.now();
     await gallery.db
       .insertInto("sessions")
-      .values({
-        id: "expired-session",
-        user_id: user.id,
-        secret_hash: "x",
-        created_at: now - 40 * DAY,
-        expires_at: now - DAY,
-        last_seen_at: now - 40 * DAY,
-        ip: null,
-        user_agent: null,
-      })
+      .values(expiredSession("expired-session", user.id, now))
       .execute();
     const deadline = Date.now() + 10_000;
     while ((await count(gallery, "sessions")) > 0 && Date.now() < deadline) {

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import { assertAdmin } from "../access/permissions.js";
 import type { Actor } from "../actor.js";
 import type { DB } from "../db/schema.js";
@@ -74,11 +74,19 @@ export function createHousekeepingService(deps: {
     finishedJobsDays: deps.retention?.finishedJobsDays ?? 7,
   };
 
-  /** Repeat a bounded delete until it removes less than a batch. */
-  async function batched(deleteBatch: () => Promise<{ numDeletedRows: bigint }>): Promise<number> {
+  /**
+   * Delete the rows of `table` matching `condition`, {@link HOUSEKEEPING_BATCH} at a time (each batch its own
+   * statement, picked by `key` through the index the condition uses), until a batch comes back short. `table` and
+   * `key` are this module's constants; values in `condition` are bound parameters.
+   */
+  async function prune(table: string, key: string, condition: RawBuilder<SqlBool>): Promise<number> {
     let total = 0;
     for (;;) {
-      const deleted = Number((await deleteBatch()).numDeletedRows);
+      const result =
+        await sql`delete from ${sql.table(table)} where ${sql.ref(key)} in (select ${sql.ref(key)} from ${sql.table(table)} where ${condition} limit ${HOUSEKEEPING_BATCH})`.execute(
+          db,
+        );
+      const deleted = Number(result.numAffectedRows ?? 0n);
       total += deleted;
       if (deleted < HOUSEKEEPING_BATCH) return total;
     }
@@ -89,119 +97,34 @@ export function createHousekeepingService(deps: {
 
     async run(actor, now = Date.now()) {
       assertAdmin(actor);
-      const sessions = await batched(() =>
-        db
-          .deleteFrom("sessions")
-          .where("id", "in", (eb) =>
-            eb.selectFrom("sessions").select("id").where("expires_at", "<=", now).limit(HOUSEKEEPING_BATCH),
-          )
-          .executeTakeFirst(),
+      const before = (days: number) => now - days * DAY;
+      const sessions = await prune("sessions", "id", sql`expires_at <= ${now}`);
+      const shareSessions = await prune("share_sessions", "id", sql`expires_at <= ${now}`);
+      const passwordResets = await prune("password_resets", "id", sql`expires_at <= ${now}`);
+      const loginThrottle = await prune(
+        "login_throttle",
+        "key",
+        sql`updated_at < ${now - THROTTLE_FORGET_MS} and locked_until <= ${now}`,
       );
-      const shareSessions = await batched(() =>
-        db
-          .deleteFrom("share_sessions")
-          .where("id", "in", (eb) =>
-            eb
-              .selectFrom("share_sessions")
-              .select("id")
-              .where("expires_at", "<=", now)
-              .limit(HOUSEKEEPING_BATCH),
-          )
-          .executeTakeFirst(),
+      const activity = await prune("activity_log", "id", sql`at < ${before(retention.activityDays)}`);
+      const events = await prune("events", "id", sql`occurred_at < ${before(retention.eventsDays)}`);
+      // A delivery still being retried stays, however old its event.
+      const webhookDeliveries = await prune(
+        "webhook_deliveries",
+        "id",
+        sql`created_at < ${before(retention.webhookDeliveriesDays)} and status <> 'pending'`,
       );
-      const passwordResets = await batched(() =>
-        db
-          .deleteFrom("password_resets")
-          .where("id", "in", (eb) =>
-            eb
-              .selectFrom("password_resets")
-              .select("id")
-              .where("expires_at", "<=", now)
-              .limit(HOUSEKEEPING_BATCH),
-          )
-          .executeTakeFirst(),
-      );
-      const loginThrottle = await batched(() =>
-        db
-          .deleteFrom("login_throttle")
-          .where("key", "in", (eb) =>
-            eb
-              .selectFrom("login_throttle")
-              .select("key")
-              .where("updated_at", "<", now - THROTTLE_FORGET_MS)
-              .where("locked_until", "<=", now)
-              .limit(HOUSEKEEPING_BATCH),
-          )
-          .executeTakeFirst(),
-      );
-      const activity = await batched(() =>
-        db
-          .deleteFrom("activity_log")
-          .where("id", "in", (eb) =>
-            eb
-              .selectFrom("activity_log")
-              .select("id")
-              .where("at", "<", now - retention.activityDays * DAY)
-              .limit(HOUSEKEEPING_BATCH),
-          )
-          .executeTakeFirst(),
-      );
-      const events = await batched(() =>
-        db
-          .deleteFrom("events")
-          .where("id", "in", (eb) =>
-            eb
-              .selectFrom("events")
-              .select("id")
-              .where("occurred_at", "<", now - retention.eventsDays * DAY)
-              .limit(HOUSEKEEPING_BATCH),
-          )
-          .executeTakeFirst(),
-      );
-      const webhookDeliveries = await batched(() =>
-        db
-          .deleteFrom("webhook_deliveries")
-          .where("id", "in", (eb) =>
-            eb
-              .selectFrom("webhook_deliveries")
-              .select("id")
-              .where("created_at", "<", now - retention.webhookDeliveriesDays * DAY)
-              // A delivery still being retried stays, however old its event.
-              .where("status", "!=", "pending")
-              .limit(HOUSEKEEPING_BATCH),
-          )
-          .executeTakeFirst(),
-      );
-      const jobs = await batched(() =>
-        db
-          .deleteFrom("jobs")
-          .where("id", "in", (eb) =>
-            eb
-              .selectFrom("jobs")
-              .select("id")
-              .where("status", "=", "done")
-              .where("created_at", "<", now - retention.finishedJobsDays * DAY)
-              .limit(HOUSEKEEPING_BATCH),
-          )
-          .executeTakeFirst(),
+      const jobs = await prune(
+        "jobs",
+        "id",
+        sql`status = 'done' and created_at < ${before(retention.finishedJobsDays)}`,
       );
       // Keyed by (principal, key): one statement, as the idempotency service's own lazy sweep does.
       const idempotencyKeys = Number(
         (await db.deleteFrom("idempotency_keys").where("expires_at", "<=", now).executeTakeFirst())
           .numDeletedRows,
       );
-      const rateLimits = await batched(() =>
-        db
-          .deleteFrom("rate_limits")
-          .where("key", "in", (eb) =>
-            eb
-              .selectFrom("rate_limits")
-              .select("key")
-              .where("expires_at", "<=", now)
-              .limit(HOUSEKEEPING_BATCH),
-          )
-          .executeTakeFirst(),
-      );
+      const rateLimits = await prune("rate_limits", "key", sql`expires_at <= ${now}`);
       return {
         sessions,
         shareSessions,
