@@ -5,11 +5,11 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Gallery, GalleryOptions } from "@vernissage/core";
+import type { GalleryOptions } from "@vernissage/core";
 import { createGalleryApp, type GalleryAppOptions } from "@vernissage/http-h3";
 import pino from "pino";
 import type { BrowserContext, Page } from "playwright-core";
-import { openStackGallery, type StackAdapters } from "../support/stack.js";
+import { openStackGallery, type StackGallery } from "../support/stack.js";
 
 /** Where Chromium is: `VERNISSAGE_CHROMIUM`, else Debian's `/usr/bin/chromium` (never a downloaded browser). */
 export const CHROMIUM = process.env.VERNISSAGE_CHROMIUM ?? "/usr/bin/chromium";
@@ -172,11 +172,7 @@ export async function screenshot(page: Page, name: string, width: number, fullPa
 }
 
 /** What {@link openBrowserGallery} starts. */
-export interface BrowserGallery {
-  /** A temporary folder removed by `close()`. */
-  dir: string;
-  gallery: Gallery;
-  adapters: StackAdapters;
+export interface BrowserGallery extends StackGallery {
   server: { url: string; close(): Promise<void> };
   browser: { context: BrowserContext; close(): Promise<void> };
   /** The browser's first page, watched by `problems`. */

@@ -243,10 +243,8 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     },
   });
   const tags = createTagService({ db, kind: adapter.kind, hooks });
-  const activity = createActivityService({
-    db,
-    retentionMs: (options.identity?.activityRetentionDays ?? 180) * 24 * 3600 * 1000,
-  });
+  const activityRetentionDays = options.identity?.activityRetentionDays ?? 180;
+  const activity = createActivityService({ db, retentionMs: activityRetentionDays * 24 * 3600 * 1000 });
   let pluginHost: ReturnType<typeof createPluginHost>;
   try {
     pluginHost = createPluginHost({
@@ -397,27 +395,22 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     throw error;
   }
   if (options.jobs?.run !== false) jobs.start();
-  // Abandoned resumable uploads are swept where jobs run (idempotent, so several processes may do it).
-  const uploadSweep =
-    options.jobs?.run === false
-      ? undefined
-      : setInterval(() => {
-          services.uploads
-            .sweep(SYSTEM)
-            .catch((error) => logger.error({ ...errorFields(error) }, "upload sweep failed"));
-        }, options.uploads?.sweepIntervalMs ?? 3600_000);
-  uploadSweep?.unref?.();
+  const idempotency = createIdempotencyService({ db });
   const housekeeping = createHousekeepingService({
     db,
+    activity,
+    idempotency,
+    uploads: services.uploads,
     retention: {
-      activityDays: options.identity?.activityRetentionDays,
+      activityDays: activityRetentionDays,
       eventsDays: options.housekeeping?.eventsRetentionDays,
       webhookDeliveriesDays: options.housekeeping?.webhookDeliveriesRetentionDays,
       finishedJobsDays: options.housekeeping?.finishedJobsRetentionDays,
     },
   });
-  // Housekeeping runs where jobs run, one process at a time (a lease; a process that finds it taken skips).
-  const housekeepingEvery = options.housekeeping?.intervalMs ?? 3600_000;
+  // Housekeeping (abandoned resumable uploads included) runs where jobs run, one process at a time (a lease; a
+  // process that finds it taken skips). `uploads.sweepIntervalMs` set the period before housekeeping took it over.
+  const housekeepingEvery = options.housekeeping?.intervalMs ?? options.uploads?.sweepIntervalMs ?? 3600_000;
   const housekeepingTimers: NodeJS.Timeout[] = [];
   if (options.jobs?.run !== false && housekeepingEvery > 0) {
     const runHousekeeping = async () => {
@@ -444,7 +437,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     ...services,
     auth,
     jobs,
-    idempotency: createIdempotencyService({ db }),
+    idempotency,
     housekeeping,
     hooks,
     logger,
@@ -485,7 +478,6 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
       if (closed) return;
       closed = true;
       await hooks.after("gallery:close:before", {});
-      if (uploadSweep) clearInterval(uploadSweep);
       for (const timer of housekeepingTimers) clearTimeout(timer);
       await jobs.stop();
       await db.destroy();

@@ -113,7 +113,10 @@ export interface GalleryOptions {
   uploads?: {
     /** How long an upload lives after its last chunk (and a finished upload's record). @default 24 h */
     ttlMs?: number;
-    /** How often a process that runs jobs sweeps expired uploads and their bytes. @default 1 h */
+    /**
+     * @deprecated Expired uploads are swept by housekeeping: use `housekeeping.intervalMs` (this value is its
+     * default when that one is not set).
+     */
     sweepIntervalMs?: number;
   };
   /**

@@ -32,7 +32,8 @@ function expiredSession(id: string, userId: string, now: number) {
 
 describe("housekeeping", () => {
   it("removes what expired or outlived its retention, and keeps everything else", async () => {
-    const { gallery } = await openGallery({ webhooks: { allowPrivateNetworks: true } });
+    const { gallery, listKeys: keys } = await openGallery({ webhooks: { allowPrivateNetworks: true } });
+    const listKeys = async (prefix: string) => (await keys()).filter((k) => k.startsWith(prefix));
     const admin = await gallery.users.create(SYSTEM, {
       username: "keeper",
       password: "a long keeper password",
@@ -46,6 +47,14 @@ describe("housekeeping", () => {
     expect(await errorCode(gallery.auth.login("keeper", "wrong password", { ip: "203.0.113.9" }))).not.toBe(
       "OK",
     );
+    // A resumable upload left half-way (its first chunk stored), which expires 24 hours after that chunk.
+    const kept = await gallery.albums.create(actor, { name: "Uploads" });
+    const upload = await gallery.uploads.create(actor, {
+      filename: "half.jpg",
+      albumId: kept.id,
+      length: 10,
+    });
+    await gallery.uploads.append(actor, upload.id, { offset: 0, body: new Uint8Array([1, 2, 3, 4]) });
     // A webhook ping: one delivery, pending (no job runs here); then a second one marked failed.
     const { webhook } = await gallery.webhooks.create(actor, { url: "http://127.0.0.1:9/hook" });
     const pending = await gallery.webhooks.test(actor, webhook.id);
@@ -102,7 +111,16 @@ describe("housekeeping", () => {
 
     // Two days on: the reset token expired and the failure counters are forgotten (nothing locks), nothing else.
     const twoDays = await gallery.housekeeping.run(actor, now + 2 * DAY);
-    expect(twoDays).toMatchObject({ passwordResets: 1, sessions: 0, events: 0, activity: 0, jobs: 0 });
+    expect(twoDays).toMatchObject({
+      passwordResets: 1,
+      uploads: 1,
+      sessions: 0,
+      events: 0,
+      activity: 0,
+      jobs: 0,
+    });
+    expect(await errorCode(gallery.uploads.get(actor, upload.id))).toBe("NOT_FOUND");
+    expect(await listKeys("uploads/")).toEqual([]);
     expect(twoDays.loginThrottle).toBe(2);
 
     // Eight days on: the completed job goes; the dead and pending ones stay.

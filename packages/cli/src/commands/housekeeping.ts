@@ -15,6 +15,7 @@ const LABELS: Record<keyof HousekeepingReport, string> = {
   jobs: "completed jobs past retention",
   idempotencyKeys: "expired idempotency records",
   rateLimits: "expired rate-limit windows",
+  uploads: "abandoned resumable uploads",
 };
 
 /**

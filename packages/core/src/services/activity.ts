@@ -1,6 +1,7 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { assertAdmin } from "../access/permissions.js";
 import type { Actor } from "../actor.js";
+import { pruneInBatches } from "../db/prune.js";
 import type { DB } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { decodeCursor, encodeCursor, pageLimit } from "../pagination.js";
@@ -74,8 +75,11 @@ export interface ActivityService {
     actor: Actor,
     input?: PageInput & { action?: ActivityAction | undefined },
   ): Promise<Page<ActivityEntry>>;
-  /** Delete entries older than the retention period; returns how many. */
-  purge(): Promise<number>;
+  /**
+   * Delete entries older than the retention period (`identity.activityRetentionDays`), in batches; returns how
+   * many. Housekeeping calls it. `now` is for tests.
+   */
+  purge(now?: number): Promise<number>;
 }
 
 /** @internal */
@@ -135,13 +139,8 @@ export function createActivityService(deps: { db: Kysely<DB>; retentionMs: numbe
       return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.at, last.id]) : null };
     },
 
-    async purge() {
-      const result = await db
-        .deleteFrom("activity_log")
-        .where("at", "<", Date.now() - retentionMs)
-        .executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+    purge: (now = Date.now()) =>
+      pruneInBatches(db as Kysely<unknown>, "activity_log", "id", sql`at < ${now - retentionMs}`),
   };
 }
 

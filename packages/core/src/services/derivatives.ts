@@ -283,7 +283,8 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
   const recipeVersions = new Map<string, string>();
   // `describe`'s version suffixes per recipe options, for the enabled presets they were computed with.
   const describeSuffixes = new Map<string, { presets: readonly DerivativePreset[]; suffix: string[] }>();
-  const versionOf = (row: RecipeRow, preset: DerivativePreset) => {
+  /** The recipe half of a URL version: 6 hex digits naming the preset's recipes for these options. */
+  const recipeSuffix = (row: RecipeRow, preset: DerivativePreset) => {
     const options = recipeOf(row);
     const recipes = formatsOf(preset)
       .concat(["jpeg"])
@@ -295,8 +296,12 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
       if (recipeVersions.size >= 10_000) recipeVersions.clear();
       recipeVersions.set(recipes, suffix);
     }
-    return `${row.sha256.slice(0, 10)}${suffix}`;
+    return suffix;
   };
+  /** A URL version: the content (10 hex digits of its SHA-256), then the recipe ({@link recipeSuffix}). */
+  const versionFrom = (sha256: string, suffix: string) => `${sha256.slice(0, 10)}${suffix}`;
+  const versionOf = (row: RecipeRow, preset: DerivativePreset) =>
+    versionFrom(row.sha256, recipeSuffix(row, preset));
 
   function presetOrThrow(name: string): DerivativePreset {
     const preset = servingPreset(all, name);
@@ -554,18 +559,17 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
       const optionsKey = `${mayAnimate(row.mime_type) ? 1 : 0}|${row.focus_x ?? ""},${row.focus_y ?? ""}`;
       let suffixes = describeSuffixes.get(optionsKey);
       if (suffixes === undefined || suffixes.presets !== enabled) {
-        suffixes = { presets: enabled, suffix: enabled.map((preset) => versionOf(row, preset).slice(10)) };
+        suffixes = { presets: enabled, suffix: enabled.map((preset) => recipeSuffix(row, preset)) };
         if (describeSuffixes.size >= 10_000) describeSuffixes.clear();
         describeSuffixes.set(optionsKey, suffixes);
       }
-      const content = photo.sha256.slice(0, 10);
       return enabled.map((preset, i) => {
         const size = outputSize(preset, photo.width, photo.height);
         return {
           preset: preset.name,
           width: size.width,
           height: size.height,
-          version: `${content}${suffixes.suffix[i]}`,
+          version: versionFrom(photo.sha256, suffixes.suffix[i] ?? ""),
         };
       });
     },

@@ -1,7 +1,12 @@
-import { type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { assertAdmin } from "../access/permissions.js";
-import type { Actor } from "../actor.js";
+import { type Actor, SYSTEM } from "../actor.js";
+import { PRUNE_BATCH, pruneInBatches } from "../db/prune.js";
 import type { DB } from "../db/schema.js";
+import type { ActivityService } from "./activity.js";
+import type { IdempotencyService } from "./idempotency.js";
+import { databaseRateLimitStore } from "./rate-limit-store.js";
+import type { UploadService } from "./uploads.js";
 
 /** How long housekeeping keeps what is no longer needed (see {@link HousekeepingService}). */
 export interface HousekeepingRetention {
@@ -37,12 +42,15 @@ export interface HousekeepingReport {
   idempotencyKeys: number;
   /** Expired rate-limit windows (database store). */
   rateLimits: number;
+  /** Abandoned resumable uploads, with their stored bytes. */
+  uploads: number;
 }
 
 /**
  * Removes what has expired or outlived its retention, so no table grows without bound: expired sessions,
  * share-link sessions and reset tokens, forgotten sign-in failure counters, old activity, events, finished webhook
- * deliveries and completed jobs, expired idempotency records and rate-limit windows. Runs on its own in every
+ * deliveries and completed jobs, expired idempotency records and rate-limit windows, abandoned resumable uploads
+ * with their bytes. Runs on its own in every
  * process that runs jobs (one process at a time, through a database lease), and on demand
  * (`vernissage housekeeping`). Deletes in batches of {@link HOUSEKEEPING_BATCH} rows, each its own statement, so
  * it never holds a long write lock; safe to run from several processes at once.
@@ -55,7 +63,7 @@ export interface HousekeepingService {
 }
 
 /** Rows deleted per statement. */
-export const HOUSEKEEPING_BATCH = 1000;
+export const HOUSEKEEPING_BATCH = PRUNE_BATCH;
 
 const DAY = 24 * 3600 * 1000;
 /** Sign-in failure counters are forgotten after this long without a new failure (unless still locking). */
@@ -64,6 +72,12 @@ const THROTTLE_FORGET_MS = DAY;
 /** @internal */
 export function createHousekeepingService(deps: {
   db: Kysely<DB>;
+  /** Owns the activity log's retention (`identity.activityRetentionDays`) and its purge. */
+  activity: Pick<ActivityService, "purge">;
+  /** Owns the idempotency records' expiry and their sweep. */
+  idempotency: Pick<IdempotencyService, "sweep">;
+  /** Owns resumable uploads' expiry (`uploads.ttlMs`) and removes their bytes from storage. */
+  uploads: Pick<UploadService, "sweep">;
   retention?: Partial<HousekeepingRetention> | undefined;
 }): HousekeepingService {
   const { db } = deps;
@@ -73,24 +87,9 @@ export function createHousekeepingService(deps: {
     webhookDeliveriesDays: deps.retention?.webhookDeliveriesDays ?? 30,
     finishedJobsDays: deps.retention?.finishedJobsDays ?? 7,
   };
-
-  /**
-   * Delete the rows of `table` matching `condition`, {@link HOUSEKEEPING_BATCH} at a time (each batch its own
-   * statement, picked by `key` through the index the condition uses), until a batch comes back short. `table` and
-   * `key` are this module's constants; values in `condition` are bound parameters.
-   */
-  async function prune(table: string, key: string, condition: RawBuilder<SqlBool>): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const result =
-        await sql`delete from ${sql.table(table)} where ${sql.ref(key)} in (select ${sql.ref(key)} from ${sql.table(table)} where ${condition} limit ${HOUSEKEEPING_BATCH})`.execute(
-          db,
-        );
-      const deleted = Number(result.numAffectedRows ?? 0n);
-      total += deleted;
-      if (deleted < HOUSEKEEPING_BATCH) return total;
-    }
-  }
+  const prune = (table: string, key: string, condition: Parameters<typeof pruneInBatches>[3]) =>
+    pruneInBatches(db as Kysely<unknown>, table, key, condition);
+  const rateLimits = databaseRateLimitStore(db);
 
   return {
     retention: () => ({ ...retention }),
@@ -98,44 +97,31 @@ export function createHousekeepingService(deps: {
     async run(actor, now = Date.now()) {
       assertAdmin(actor);
       const before = (days: number) => now - days * DAY;
-      const sessions = await prune("sessions", "id", sql`expires_at <= ${now}`);
-      const shareSessions = await prune("share_sessions", "id", sql`expires_at <= ${now}`);
-      const passwordResets = await prune("password_resets", "id", sql`expires_at <= ${now}`);
-      const loginThrottle = await prune(
-        "login_throttle",
-        "key",
-        sql`updated_at < ${now - THROTTLE_FORGET_MS} and locked_until <= ${now}`,
-      );
-      const activity = await prune("activity_log", "id", sql`at < ${before(retention.activityDays)}`);
-      const events = await prune("events", "id", sql`occurred_at < ${before(retention.eventsDays)}`);
-      // A delivery still being retried stays, however old its event.
-      const webhookDeliveries = await prune(
-        "webhook_deliveries",
-        "id",
-        sql`created_at < ${before(retention.webhookDeliveriesDays)} and status <> 'pending'`,
-      );
-      const jobs = await prune(
-        "jobs",
-        "id",
-        sql`status = 'done' and created_at < ${before(retention.finishedJobsDays)}`,
-      );
-      // Keyed by (principal, key): one statement, as the idempotency service's own lazy sweep does.
-      const idempotencyKeys = Number(
-        (await db.deleteFrom("idempotency_keys").where("expires_at", "<=", now).executeTakeFirst())
-          .numDeletedRows,
-      );
-      const rateLimits = await prune("rate_limits", "key", sql`expires_at <= ${now}`);
       return {
-        sessions,
-        shareSessions,
-        passwordResets,
-        loginThrottle,
-        activity,
-        events,
-        webhookDeliveries,
-        jobs,
-        idempotencyKeys,
-        rateLimits,
+        sessions: await prune("sessions", "id", sql`expires_at <= ${now}`),
+        shareSessions: await prune("share_sessions", "id", sql`expires_at <= ${now}`),
+        passwordResets: await prune("password_resets", "id", sql`expires_at <= ${now}`),
+        loginThrottle: await prune(
+          "login_throttle",
+          "key",
+          sql`updated_at < ${now - THROTTLE_FORGET_MS} and locked_until <= ${now}`,
+        ),
+        activity: await deps.activity.purge(now),
+        events: await prune("events", "id", sql`occurred_at < ${before(retention.eventsDays)}`),
+        // A delivery still being retried stays, however old its event.
+        webhookDeliveries: await prune(
+          "webhook_deliveries",
+          "id",
+          sql`created_at < ${before(retention.webhookDeliveriesDays)} and status <> 'pending'`,
+        ),
+        jobs: await prune(
+          "jobs",
+          "id",
+          sql`status = 'done' and created_at < ${before(retention.finishedJobsDays)}`,
+        ),
+        idempotencyKeys: await deps.idempotency.sweep(now),
+        rateLimits: (await rateLimits.sweep?.(now)) ?? 0,
+        uploads: (await deps.uploads.sweep(SYSTEM, now)).removed,
       };
     },
   };
