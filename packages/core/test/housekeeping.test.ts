@@ -66,24 +66,8 @@ describe("housekeeping", () => {
       .execute();
     // Jobs: one completed, one dead, one pending (the pings queued their own pending jobs too).
     for (const status of ["done", "dead", "pending"] as const) {
-      await gallery.db
-        .insertInto("jobs")
-        .values({
-          id: randomUUID(),
-          type: "test:noop",
-          payload: "{}",
-          status,
-          dedupe_key: null,
-          attempts: 1,
-          max_attempts: 5,
-          run_at: now,
-          locked_by: null,
-          locked_until: null,
-          last_error: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      const id = await gallery.jobs.enqueue("test:noop", {});
+      await gallery.db.updateTable("jobs").set({ status, created_at: now }).where("id", "=", id).execute();
     }
     // A password-reset token valid one hour.
     await gallery.db
