@@ -191,17 +191,18 @@ describe.skipIf(unavailable !== null)("admin people pages in Chromium", () => {
     await check("admin-jobs");
   });
 
-  it("changes the gallery title in the settings", async () => {
+  it("changes the gallery title and who sees photo locations in the settings", async () => {
     await page.goto(`${server.url}/admin/settings`);
     await page.fill("#settings-title", "Family album");
     await page.selectOption("#settings-registration", "approval");
+    await page.selectOption("#settings-location", { label: "The photo's uploader and admins only" });
     await Promise.all([
       page.waitForURL(/\/admin\/settings\?done=settings$/),
       page.click("[data-testid=gallery-settings] button[type=submit]"),
     ]);
     await expect(page.locator(".site-title").textContent()).resolves.toBe("Family album");
     await check("admin-settings");
-    expect((await gallery.settings.get()).registration).toBe("approval");
+    expect(await gallery.settings.get()).toMatchObject({ registration: "approval", location: "owners" });
   });
 
   it("turns an optional image size on, changes a quality and the format order", async () => {

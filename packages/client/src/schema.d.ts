@@ -1545,6 +1545,11 @@ export interface components {
             loginOnly: boolean;
             /** @description Interface language for visitors whose browser asks for none the theme has; null for English. */
             defaultLanguage: string | null;
+            /**
+             * @description Who reads the GPS coordinates of the photos they can see: everyone, signed-in members (not guests or share links), or the photo's owners (its uploader and admins). Others get null coordinates.
+             * @enum {string}
+             */
+            location: "everyone" | "members" | "owners";
         };
         UpdateMe: {
             displayName?: string;
@@ -5246,7 +5251,8 @@ export interface operations {
                      *       "description": "Taken from the pier, just before the rain.",
                      *       "registration": "off",
                      *       "loginOnly": true,
-                     *       "defaultLanguage": "k7x2m9p4q1w8"
+                     *       "defaultLanguage": "fr",
+                     *       "location": "everyone"
                      *     }
                      */
                     "application/json": components["schemas"]["GallerySettings"];
@@ -5273,7 +5279,9 @@ export interface operations {
                  *       "title": "Sunset over the harbour",
                  *       "description": "Taken from the pier, just before the rain.",
                  *       "registration": "off",
-                 *       "loginOnly": true
+                 *       "loginOnly": true,
+                 *       "defaultLanguage": "fr",
+                 *       "location": "everyone"
                  *     }
                  */
                 "application/json": {
@@ -5283,6 +5291,8 @@ export interface operations {
                     registration?: "off" | "open" | "approval";
                     loginOnly?: boolean;
                     defaultLanguage?: string | null;
+                    /** @enum {string} */
+                    location?: "everyone" | "members" | "owners";
                 };
             };
         };
@@ -5302,7 +5312,8 @@ export interface operations {
                      *       "description": "Taken from the pier, just before the rain.",
                      *       "registration": "off",
                      *       "loginOnly": true,
-                     *       "defaultLanguage": "k7x2m9p4q1w8"
+                     *       "defaultLanguage": "fr",
+                     *       "location": "everyone"
                      *     }
                      */
                     "application/json": components["schemas"]["GallerySettings"];

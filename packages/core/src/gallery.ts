@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Kysely } from "kysely";
 import sharp from "sharp";
+import { locationAccess } from "./access/location.js";
 import { type Actor, SYSTEM } from "./actor.js";
 import { runMigrations } from "./db/migrate.js";
 import type { DB } from "./db/schema.js";
@@ -225,6 +226,8 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     if (result.failed.length > 0) logger.warn({ failed: result.failed }, "derivative rebuild had failures");
   });
 
+  // The run-time location setting applied to one actor (the settings service comes later; read lazily).
+  const locationFor = (actor: Actor) => locationAccess(actor, settings.snapshot().location);
   const purge: PurgeDeps = { db, originals, derivatives, logger, kind: adapter.kind };
   const photos = createPhotoService({
     db,
@@ -237,6 +240,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     duplicates: options.ingest?.duplicates,
     keywordsAsTags: options.ingest?.keywordsAsTags,
     purge,
+    location: locationFor,
     onCreated: async (photoId) => {
       if (eager.length > 0)
         await jobs.enqueue(EAGER_JOB, { photoId }, { dedupeKey: `${EAGER_JOB}:${photoId}` });
@@ -291,6 +295,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
       photos,
       hooks,
       searchKeys: () => pluginHost.searchKeys(),
+      location: locationFor,
     }),
     batch: createBatchService({
       db,
@@ -315,7 +320,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     activity,
     tokens: createTokenService({ db, activity, hooks }),
     shares: createShareService({ db, activity, hooks }),
-    browse: createBrowseService({ db, kind: adapter.kind }),
+    browse: createBrowseService({ db, kind: adapter.kind, location: locationFor }),
     dashboard: createDashboardService({ db }),
     jobAdmin: createJobAdminService({ queue: jobs }),
     uploads: createUploadService({
@@ -337,6 +342,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
       registration: options.identity?.registration ?? "off",
       loginOnly: options.identity?.loginOnly === true,
       defaultLanguage: null,
+      location: options.privacy?.location ?? "members",
     },
   });
   await settings.get();

@@ -1,3 +1,5 @@
+export type { LocationAccess, LocationVisibility } from "./access/location.js";
+export { LOCATION_VISIBILITIES, locationAccess } from "./access/location.js";
 export type { AlbumAccess, GrantRole } from "./access/permissions.js";
 export {
   accessAtLeast,

@@ -155,6 +155,16 @@ export interface GalleryOptions {
     /** How long the activity log keeps entries, in days. @default 180 */
     activityRetentionDays?: number;
   };
+  /** What visitors learn beyond the photos themselves. */
+  privacy?: {
+    /**
+     * Who reads the GPS coordinates of the photos they can see: `everyone`, signed-in `members` (not guests or
+     * share links), or the photo's `owners` (its uploader and admins). Admins change it at run time in the
+     * gallery settings. Originals keep their embedded metadata: limit `derivatives.originals` as well.
+     * @default "members"
+     */
+    location?: "everyone" | "members" | "owners";
+  };
 }
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === "function");
@@ -261,6 +271,10 @@ const schema = z.object({
         .optional(),
       activityRetentionDays: z.number().int().min(1).max(36_500).optional(),
     })
+    .strict()
+    .optional(),
+  privacy: z
+    .object({ location: z.enum(["everyone", "members", "owners"]).optional() })
     .strict()
     .optional(),
 });

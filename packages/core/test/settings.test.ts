@@ -37,6 +37,7 @@ describe("gallery settings", () => {
       registration: "off",
       loginOnly: false,
       defaultLanguage: null,
+      location: "members",
     });
     const mia = await a.users.create(SYSTEM, { username: "mia" });
     const member = { kind: "user", userId: mia.id, role: "member", privacyLevel: 0, groupIds: [] } as const;

@@ -1042,6 +1042,8 @@ export function createAdminPeoplePageRoutes(deps: AdminPeoplePageDeps): void {
         registration: field("registration", 16) as "off",
         loginOnly: field("loginOnly", 4) === "1",
         defaultLanguage: language === "" ? null : language,
+        // Absent (a form without the field) leaves the rule as it is.
+        location: (field("location", 16) || undefined) as "members" | undefined,
       });
     } catch (error) {
       return settingsPage(event, identity, headers, refusal(error));

@@ -30,6 +30,7 @@ const BY_NAME: Record<string, unknown> = {
   lens: "XF16-55mmF2.8 R LM WR",
   token: "vrn_k7x2m9p4q1w8.Xq3v9LmP2sT8wZ1c",
   thumbhash: "1QcSHQRnh493V4dIh4eXh1h4kJUI",
+  defaultLanguage: "fr",
 };
 
 /**

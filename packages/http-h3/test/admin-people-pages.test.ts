@@ -522,11 +522,12 @@ describe("admin people pages: users, groups, share links, tokens, plugins, jobs"
     expect(await text(await t.request("/admin/jobs", { cookie: admin }))).toContain("No job has failed.");
   });
 
-  it("changes the gallery settings: title, description, registration, login-only, default language", async () => {
+  it("changes the gallery settings: title, description, registration, login-only, language, location", async () => {
     expect((await t.request("/admin/settings", { cookie: member })).status).toBe(403);
     const form = await text(await t.request("/admin/settings", { cookie: admin }));
     expect(form).toContain('value="Vernissage"');
     expect(form).toContain('<option value="approval" selected>');
+    expect(form).toContain('<option value="members" selected>');
 
     const fields = {
       title: `Our ${HOSTILE}`,
@@ -534,6 +535,7 @@ describe("admin people pages: users, groups, share links, tokens, plugins, jobs"
       registration: "open",
       loginOnly: "1",
       defaultLanguage: "fr",
+      location: "owners",
     };
     expect((await post(t, admin, "/admin/settings", fields, false)).status).toBe(403);
     expect((await post(t, member, "/admin/settings", fields)).status).toBe(403);
@@ -543,6 +545,7 @@ describe("admin people pages: users, groups, share links, tokens, plugins, jobs"
       { ...fields, registration: "everyone" },
       { ...fields, defaultLanguage: "xx" },
       { ...fields, defaultLanguage: "fr<script>" },
+      { ...fields, location: "nobody" },
     ];
     for (const bad of hostile) {
       const res = await post(t, admin, "/admin/settings", bad);
@@ -559,6 +562,7 @@ describe("admin people pages: users, groups, share links, tokens, plugins, jobs"
       registration: "open",
       loginOnly: true,
       defaultLanguage: "fr",
+      location: "owners",
     });
     expect(t.gallery.title).toBe(`Our ${HOSTILE}`);
 
@@ -605,10 +609,13 @@ describe("admin people pages: users, groups, share links, tokens, plugins, jobs"
     expect((await patch({ title: "" })).status).toBe(400);
     expect((await patch({ loginOnly: "yes" })).status).toBe(400);
     expect((await patch({ extra: 1 })).status).toBe(400);
+    expect((await patch({ location: "nobody" })).status).toBe(400);
     expect((await patch({ title: "API" }, member)).status).toBe(403);
     const changed = await patch({ description: "Set through the API" });
     expect(changed.status).toBe(200);
     expect((await t.gallery.settings.get()).description).toBe("Set through the API");
+    expect(await json(await patch({ location: "everyone" }))).toMatchObject({ location: "everyone" });
+    expect((await t.gallery.settings.get()).location).toBe("everyone");
 
     const found = await json(await t.request("/api/v1/users?search=ALPH", { cookie: admin }));
     expect((found.items as { username: string }[]).map((u) => u.username)).toEqual(["alpha", "alphonse"]);

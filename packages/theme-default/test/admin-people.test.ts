@@ -139,6 +139,7 @@ const PAGES: AdminPeoplePage[] = [
       registration: "approval",
       loginOnly: true,
       defaultLanguage: "fr",
+      location: "owners",
     },
     languages: ["en", "fr"],
     derivatives: {

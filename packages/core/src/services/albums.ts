@@ -1,4 +1,5 @@
 import { type Expression, type Kysely, type RawBuilder, sql } from "kysely";
+import { EVERY_LOCATION } from "../access/location.js";
 import { assertCanCreateAlbum, assertCanManageAlbum } from "../access/permissions.js";
 import {
   albumViewable,
@@ -583,7 +584,7 @@ export function createAlbumService(deps: AlbumServiceDeps): AlbumService {
         // Photos deleted with the album: their vetoes are heard before anything is deleted.
         for (const photoId of orphans) {
           const row = await db.selectFrom("photos").selectAll().where("id", "=", photoId).executeTakeFirst();
-          if (row) await hooks.before("photo:delete:before", { actor, target: toPhoto(row) });
+          if (row) await hooks.before("photo:delete:before", { actor, target: toPhoto(row, EVERY_LOCATION) });
         }
       }
       await db.transaction().execute(async (trx) => {

@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from "kysely";
+import type { LocationAccess } from "../access/location.js";
 import { albumViewable, photoColumns, photoVisible } from "../access/visibility.js";
 import type { Actor } from "../actor.js";
 import type { DB } from "../db/schema.js";
@@ -59,6 +60,8 @@ export interface BrowseServiceDeps {
   db: Kysely<DB>;
   /** The SQL dialect, for date functions. */
   kind: DatabaseKind;
+  /** Whether an actor may read photos' coordinates. */
+  location(actor: Actor): LocationAccess;
 }
 
 /** The UTC year or month (1–12) of an epoch-ms column, in the dialect's SQL. */
@@ -108,7 +111,8 @@ export function createBrowseService(deps: BrowseServiceDeps): BrowseService {
         .where(photoVisible(actor, photoColumns("p")))
         .executeTakeFirst();
       if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such photo." });
-      const photo = toPhoto(row);
+      const location = deps.location(actor);
+      const photo = toPhoto(row, location);
 
       const memberships = await db
         .selectFrom("album_photos as ap")
@@ -153,8 +157,8 @@ export function createBrowseService(deps: BrowseServiceDeps): BrowseService {
         photo,
         albums,
         album: albums.find((a) => a.id === chosen.id) ?? null,
-        previous: previous ? toPhoto(previous) : null,
-        next: next ? toPhoto(next) : null,
+        previous: previous ? toPhoto(previous, location) : null,
+        next: next ? toPhoto(next, location) : null,
       };
     },
   };

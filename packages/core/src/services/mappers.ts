@@ -1,3 +1,4 @@
+import type { LocationAccess } from "../access/location.js";
 import type { AlbumRow, PhotoRow, TagsTable } from "../db/schema.js";
 import type { Album, Photo, PhotoMetadata, PhotoOrder, Tag } from "../types.js";
 
@@ -35,8 +36,23 @@ export function toPhotoMetadata(row: PhotoRow): PhotoMetadata {
   };
 }
 
-/** Map a photo row to the public shape. */
-export function toPhoto(row: PhotoRow): Photo {
+/**
+ * Map a photo row to the public shape, as one actor sees it: `location` says whether the actor may read the
+ * photo's coordinates (else latitude, longitude and altitude are null, as for a file without GPS).
+ */
+export function toPhoto(row: PhotoRow, location: LocationAccess): Photo {
+  return withLocationFor(fullPhoto(row), location);
+}
+
+/** A photo as one actor sees it: itself, or a copy without coordinates when `location` refuses them. */
+export function withLocationFor(photo: Photo, location: LocationAccess): Photo {
+  const m = photo.metadata;
+  if (location(photo.uploaderId) || (m.latitude === null && m.longitude === null && m.altitude === null))
+    return photo;
+  return { ...photo, metadata: { ...m, latitude: null, longitude: null, altitude: null } };
+}
+
+function fullPhoto(row: PhotoRow): Photo {
   return {
     id: row.id,
     title: row.title,

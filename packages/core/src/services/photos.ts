@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
+import { EVERY_LOCATION, type LocationAccess } from "../access/location.js";
 import {
   assertAdmin,
   assertCanContribute,
@@ -33,7 +34,7 @@ import type { DatabaseAdapter } from "../ports/database.js";
 import type { StorageAdapter } from "../ports/storage.js";
 import type { Page, PageInput, Photo, PhotoMetadata, PhotoOrder } from "../types.js";
 import { recordEvent } from "./events.js";
-import { toPhoto } from "./mappers.js";
+import { toPhoto, withLocationFor } from "./mappers.js";
 import { type PurgeDeps, purgePhotos, releaseContent } from "./photo-purge.js";
 import { createSearchIndex } from "./search-index.js";
 import { ensureTags } from "./tags.js";
@@ -161,6 +162,8 @@ export interface PhotoServiceDeps {
   purge: PurgeDeps;
   /** Called after a new photo (or new content) is committed (schedules eager derivatives). */
   onCreated(photoId: string): Promise<void>;
+  /** Whether an actor may read photos' coordinates (the gallery's location setting). */
+  location(actor: Actor): LocationAccess;
 }
 
 const EXT: Record<string, string> = {
@@ -263,7 +266,8 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
   const duplicates = deps.duplicates ?? "link";
   const keywordsAsTags = deps.keywordsAsTags ?? true;
 
-  async function get(actor: Actor, id: string): Promise<Photo> {
+  /** A photo the actor may see; with every coordinate unless `location` says otherwise (hooks get them all). */
+  async function get(actor: Actor, id: string, location: LocationAccess = EVERY_LOCATION): Promise<Photo> {
     const row = await db
       .selectFrom("photos as p")
       .selectAll("p")
@@ -271,8 +275,10 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       .where(photoVisible(actor, photoColumns("p")))
       .executeTakeFirst();
     if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such photo." });
-    return toPhoto(row);
+    return toPhoto(row, location);
   }
+  /** What the caller gets back: the photo as the actor sees it. */
+  const view = (actor: Actor, photo: Photo): Photo => withLocationFor(photo, deps.location(actor));
 
   /** Record that a photo left an album (in the transaction of the change). */
   async function removedEvent(
@@ -471,7 +477,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
             .transaction()
             .execute((trx) => linkIntoAlbum(trx, input.albumId, [existing.id], undefined, actor));
           await index.reindex([existing.id]);
-          return { photo: toPhoto(existing), duplicate: true };
+          return { photo: toPhoto(existing, deps.location(actor)), duplicate: true };
         }
 
         const originalFilename = cleanFilename(input.filename);
@@ -555,13 +561,13 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
         const photo = await get(actor, id);
         await deps.onCreated(id);
         await hooks.after("photo:create:after", { actor, photo, albumId: input.albumId });
-        return { photo, duplicate: false };
+        return { photo: view(actor, photo), duplicate: false };
       } finally {
         await spooled.dispose();
       }
     },
 
-    get,
+    get: (actor, id) => get(actor, id, deps.location(actor)),
 
     async getMany(actor, ids) {
       const unique = [...new Set(ids)].slice(0, 500);
@@ -572,7 +578,8 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
         .where("p.id", "in", unique)
         .where(photoVisible(actor, photoColumns("p")))
         .execute();
-      return rows.map(toPhoto);
+      const location = deps.location(actor);
+      return rows.map((row) => toPhoto(row, location));
     },
 
     async listInAlbum(actor, albumId, input = {}) {
@@ -602,12 +609,13 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
           sql<SqlBool>`(${key.expr} > ${value} or (${key.expr} = ${value} and ap.photo_id > ${id}))`,
         );
       }
+      const location = deps.location(actor);
       const rows = await query.execute();
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       const lastKey = last ? (key.kind === "n" ? Number(last.sort_key) : String(last.sort_key)) : null;
       return {
-        items: page.map(toPhoto),
+        items: page.map((row) => toPhoto(row, location)),
         nextCursor: rows.length > limit && last && lastKey !== null ? encodeCursor([lastKey, last.id]) : null,
       };
     },
@@ -697,11 +705,12 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       // candidates before the rule's subqueries run, which is what keeps a filtered member listing close to the
       // unfiltered one (bench/permissions).
       query = query.where(photoVisible(actor, photoColumns("p")));
+      const location = deps.location(actor);
       const rows = await query.execute();
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
-        items: page.map(toPhoto),
+        items: page.map((row) => toPhoto(row, location)),
         nextCursor:
           rows.length > limit && last
             ? encodeCursor([byTaken ? 1 : 0, Number(last.sort_key), last.id])
@@ -760,9 +769,10 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       // The uploader may have lowered their own access (privacy level): answer with what they may now see.
       const photo = toPhoto(
         await db.selectFrom("photos").selectAll().where("id", "=", id).executeTakeFirstOrThrow(),
+        EVERY_LOCATION,
       );
       await hooks.after("photo:update:after", { actor, photo });
-      return photo;
+      return view(actor, photo);
     },
 
     async delete(actor, ids) {
@@ -911,7 +921,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       const spooled = await spoolToTemp(input.file, deps.maxBytes);
       try {
         const probe = await probeImage(spooled.path, spooled.head, deps.maxPixels);
-        if (spooled.sha256 === old.sha256) return toPhoto(old);
+        if (spooled.sha256 === old.sha256) return toPhoto(old, deps.location(actor));
         const other = await db
           .selectFrom("photos")
           .select("id")
@@ -960,7 +970,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
         await deps.onCreated(id);
         const photo = await get(actor, id);
         await hooks.after("photo:update:after", { actor, photo });
-        return photo;
+        return view(actor, photo);
       } finally {
         await spooled.dispose();
       }
@@ -1010,7 +1020,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
         await index.reindex([id]);
         const photo = await get(actor, id);
         await hooks.after("photo:update:after", { actor, photo });
-        return photo;
+        return view(actor, photo);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -1,4 +1,5 @@
 import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
+import type { LocationAccess } from "../access/location.js";
 import { albumViewable, photoColumns, photoVisible, viewableAlbumIds } from "../access/visibility.js";
 import type { Actor } from "../actor.js";
 import type { DB, PhotoRow } from "../db/schema.js";
@@ -128,6 +129,8 @@ export function createSearchService(deps: {
   hooks: HookBus;
   /** The search keys of enabled plugins. */
   searchKeys: () => readonly SearchKey[];
+  /** Whether an actor may read photos' coordinates. */
+  location(actor: Actor): LocationAccess;
 }): SearchService {
   const { hooks } = deps;
   return {
@@ -256,17 +259,18 @@ export function createSearchService(deps: {
       deps.db,
     );
     const rows = result.rows;
+    const location = deps.location(actor);
     if (rows.length > limit) {
       const last = rows[limit - 1] as (typeof rows)[number];
       return {
-        items: rows.slice(0, limit).map(({ search_key: _k, ...row }) => toPhoto(row as PhotoRow)),
+        items: rows.slice(0, limit).map(({ search_key: _k, ...row }) => toPhoto(row as PhotoRow, location)),
         nextCursor: encodeCursor([SCAN_MODE, Number(last.search_key), ""]),
       };
     }
     const end = await sql<{ k: number | null }>`${bound}`.execute(deps.db);
     const stop = end.rows[0]?.k;
     return {
-      items: rows.map(({ search_key: _k, ...row }) => toPhoto(row as PhotoRow)),
+      items: rows.map(({ search_key: _k, ...row }) => toPhoto(row as PhotoRow, location)),
       nextCursor: stop === undefined || stop === null ? null : encodeCursor([SCAN_MODE, Number(stop), ""]),
     };
   }
@@ -316,15 +320,16 @@ export function createSearchService(deps: {
       // the candidates checked beyond what the page needed (at most as many again) small.
       chunk *= 2;
     }
+    const location = deps.location(actor);
     if (found.length > limit) {
       const last = found[limit - 1] as (typeof found)[number];
       return {
-        items: found.slice(0, limit).map((f) => toPhoto(f.row)),
+        items: found.slice(0, limit).map((f) => toPhoto(f.row, location)),
         nextCursor: encodeCursor([SCAN_MODE, last.position[0], last.position[1]]),
       };
     }
     return {
-      items: found.map((f) => toPhoto(f.row)),
+      items: found.map((f) => toPhoto(f.row, location)),
       nextCursor: ended || position === null ? null : encodeCursor([SCAN_MODE, position[0], position[1]]),
     };
   }

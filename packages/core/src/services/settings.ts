@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { LOCATION_VISIBILITIES, type LocationVisibility } from "../access/location.js";
 import { type Actor, isAdminActor } from "../actor.js";
 import type { DB } from "../db/schema.js";
 import type { DerivativeFormat, DerivativeSettings, PresetSetting } from "../derivatives/presets.js";
@@ -18,6 +19,11 @@ export interface GallerySettings {
   loginOnly: boolean;
   /** Interface language for visitors whose browser asks for none the theme has (e.g. `fr`), or null. */
   defaultLanguage: string | null;
+  /**
+   * Who reads the GPS coordinates of the photos they can see: `everyone`, signed-in `members` (not guests or
+   * share links), or the photo's `owners` (its uploader and admins). Others get null coordinates.
+   */
+  location: LocationVisibility;
 }
 
 /**
@@ -139,6 +145,11 @@ function validPatch(patch: Partial<GallerySettings>): Partial<GallerySettings> {
     if (lang !== null && (typeof lang !== "string" || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(lang)))
       throw invalid("defaultLanguage", "a language tag such as fr or pt-BR, or null");
     out.defaultLanguage = lang;
+  }
+  if (patch.location !== undefined) {
+    if (!LOCATION_VISIBILITIES.includes(patch.location))
+      throw invalid("location", "everyone, members or owners");
+    out.location = patch.location;
   }
   return out;
 }

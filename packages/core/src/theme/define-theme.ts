@@ -1,3 +1,4 @@
+import type { LocationVisibility } from "../access/location.js";
 import type { GallerySummary } from "../services/dashboard.js";
 import type { Album, AlbumVisibility, Photo } from "../types.js";
 import type { SafeHtml } from "./html.js";
@@ -313,6 +314,8 @@ export interface AdminGallerySettings {
   loginOnly: boolean;
   /** Default interface language, or `""` for the theme's own default. */
   defaultLanguage: string;
+  /** Who reads photos' GPS coordinates (see `GallerySettings.location`). */
+  location: LocationVisibility;
 }
 
 /** One derivative preset on the settings page. */

@@ -17,6 +17,12 @@ export const GallerySettingsSchema = z
       .describe(
         "Interface language for visitors whose browser asks for none the theme has; null for English.",
       ),
+    location: z
+      .enum(["everyone", "members", "owners"])
+      .describe(
+        "Who reads the GPS coordinates of the photos they can see: everyone, signed-in members (not guests or " +
+          "share links), or the photo's owners (its uploader and admins). Others get null coordinates.",
+      ),
   })
   .meta({ id: "GallerySettings" });
 
@@ -32,6 +38,7 @@ export const UpdateSettingsBody = z
       .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/)
       .nullable()
       .optional(),
+    location: z.enum(["everyone", "members", "owners"]).optional(),
   })
   .strict();
 

@@ -293,6 +293,12 @@ export const messagesEn = {
   "admin.people.settings.registration.open": "Open to everyone",
   "admin.people.settings.registration.approval": "Open, with approval by an admin",
   "admin.people.settings.loginOnly": "Only signed-in users see the gallery",
+  "admin.people.settings.location": "Who sees where photos were taken (GPS)",
+  "admin.people.settings.location.everyone": "Everyone who sees the photo",
+  "admin.people.settings.location.members": "Signed-in users only",
+  "admin.people.settings.location.owners": "The photo's uploader and admins only",
+  "admin.people.settings.locationHint":
+    "Applies to the gallery and the API. Downloaded originals keep the location written in the file.",
   "admin.people.settings.language": "Language when the browser asks for none we have",
   "admin.people.settings.language.browser": "English (the theme's default)",
   "admin.people.settings.language.en": "English",

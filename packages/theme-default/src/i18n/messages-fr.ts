@@ -291,6 +291,13 @@ export const messagesFr: Record<MessageKey, string> = {
   "admin.people.settings.registration.open": "Ouverte à tous",
   "admin.people.settings.registration.approval": "Ouverte, avec approbation par un administrateur",
   "admin.people.settings.loginOnly": "Seuls les utilisateurs connectés voient la galerie",
+  "admin.people.settings.location": "Qui voit où les photos ont été prises (GPS)",
+  "admin.people.settings.location.everyone": "Tous ceux qui voient la photo",
+  "admin.people.settings.location.members": "Les utilisateurs connectés seulement",
+  "admin.people.settings.location.owners":
+    "La personne qui a envoyé la photo et les administrateurs seulement",
+  "admin.people.settings.locationHint":
+    "S’applique à la galerie et à l’API. Les originaux téléchargés gardent la position inscrite dans le fichier.",
   "admin.people.settings.language": "Langue quand le navigateur n’en demande aucune disponible",
   "admin.people.settings.language.browser": "Anglais (la langue par défaut du thème)",
   "admin.people.settings.language.en": "Anglais",

@@ -652,6 +652,13 @@ function settings(ctx: PageContext, data: View<"settings">): SafeHtml {
       ${data.languages.map((lang) => html`<option value="${lang}"${selected(lang === s.defaultLanguage)}>${t(`admin.people.settings.language.${lang === "fr" ? "fr" : "en"}`)}</option>`)}
     </select>
   </div>
+  <div class="field">
+    <label for="settings-location">${t("admin.people.settings.location")}</label>
+    <select id="settings-location" name="location" aria-describedby="settings-location-hint">
+      ${(["everyone", "members", "owners"] as const).map((rule) => html`<option value="${rule}"${selected(rule === s.location)}>${t(`admin.people.settings.location.${rule}`)}</option>`)}
+    </select>
+    <p class="admin-hint" id="settings-location-hint">${t("admin.people.settings.locationHint")}</p>
+  </div>
   <div class="field field-check">
     <input id="settings-login-only" name="loginOnly" type="checkbox" value="1"${checked(s.loginOnly)}>
     <label for="settings-login-only">${t("admin.people.settings.loginOnly")}</label>
