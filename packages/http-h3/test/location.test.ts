@@ -33,10 +33,18 @@ describe("photo coordinates over HTTP", () => {
     return ((await res.json()) as { metadata: { latitude: number | null } }).metadata.latitude;
   };
 
+  const page = async (cookie?: string) => {
+    const res = await t.request(`/photos/${photoId}`, cookie ? { cookie } : {});
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+
   it("follows the gallery's location setting, which admins change through the API", async () => {
-    // Default: signed-in members only.
+    // Default: signed-in members only, in the API and on the photo page.
     expect(await latitude()).toBeNull();
     expect(await latitude(owner)).toBe(43.2965);
+    expect(await page()).not.toContain("photo-location");
+    expect(await page(owner)).toContain("43.2965° N, 5.3698° E");
     const patch = (location: string) =>
       t.request("/api/v1/settings", {
         method: "PATCH",
@@ -46,6 +54,7 @@ describe("photo coordinates over HTTP", () => {
       });
     expect((await patch("everyone")).status).toBe(200);
     expect(await latitude()).toBe(43.2965);
+    expect(await page()).toContain("openstreetmap.org/?mlat=43.29650");
     const refused = await patch("nearby");
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { code: string }).code).toBe("VALIDATION_FAILED");

@@ -113,12 +113,35 @@ describe("photo", () => {
     expect(fr).toContain("Appareil");
   });
 
+  it("shows where the photo was taken when its coordinates are given, with a map link that sends no referrer", () => {
+    const view = photoView({
+      metadata: emptyMetadata({ latitude: -33.856784, longitude: 151.215297, altitude: 5 }),
+    });
+    const out = photo(pageContext(), { photo: view, albumHref: null }).toString();
+    const link = tagsNamed(parseHtml(out), "a").find(
+      (a) => a.attributes.get("data-testid") === "photo-location",
+    );
+    // The attribute as written (escaped): the parser here does not decode entities.
+    expect(link?.attributes.get("href")).toBe(
+      "https://www.openstreetmap.org/?mlat=-33.85678&amp;mlon=151.21530#map=15/-33.85678/151.21530",
+    );
+    expect(link?.attributes.get("rel")).toContain("noreferrer");
+    expect(out).toContain("33.8568° S, 151.2153° E");
+    const fr = photo(pageContext({ lang: "fr" }), {
+      photo: photoView({ metadata: emptyMetadata({ latitude: 48.8584, longitude: -2.2945 }) }),
+      albumHref: null,
+    }).toString();
+    expect(fr).toContain("<dt>Lieu</dt>");
+    expect(fr).toContain("48,8584° N, 2,2945° O");
+  });
+
   it("leaves out the download link, neighbours and camera rows when there are none", () => {
     const out = photo(pageContext(), { photo: photoView(), albumHref: null }).toString();
     parseHtml(out);
     expect(out).not.toContain("download-original");
     expect(out).not.toContain('rel="prev"');
     expect(out).not.toContain("Camera");
+    expect(out).not.toContain("photo-location");
     expect(out).toContain("Back to the gallery");
   });
 });

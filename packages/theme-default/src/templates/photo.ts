@@ -43,6 +43,29 @@ function cameraRows(ctx: PageContext, photo: Photo): SafeHtml[] {
   return rows;
 }
 
+/** Degrees with four decimals (about 11 m), in the page's language. */
+function degrees(value: number, positive: MessageKey, negative: MessageKey, lang: string): string {
+  const n = new Intl.NumberFormat(lang, { minimumFractionDigits: 4, maximumFractionDigits: 4 });
+  return `${n.format(Math.abs(value))}° ${translate(lang, value < 0 ? negative : positive)}`;
+}
+
+/**
+ * Where the photo was taken, with a link to the place on OpenStreetMap (followed only when clicked; no
+ * referrer). Absent when the file said nothing or the gallery's location setting withholds it from this visitor.
+ */
+function locationRow(ctx: PageContext, photo: Photo): SafeHtml | null {
+  const { latitude, longitude } = photo.metadata;
+  if (latitude === null || longitude === null || !Number.isFinite(latitude) || !Number.isFinite(longitude))
+    return null;
+  const t = (key: MessageKey) => translate(ctx.lang, key);
+  const text = `${degrees(latitude, "photo.location.north", "photo.location.south", ctx.lang)}, ${degrees(longitude, "photo.location.east", "photo.location.west", ctx.lang)}`;
+  const lat = latitude.toFixed(5);
+  const lon = longitude.toFixed(5);
+  const map = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=15/${lat}/${lon}`;
+  return html`<dt>${t("photo.location")}</dt>
+    <dd><a href="${map}" rel="noopener noreferrer external" data-testid="photo-location" aria-label="${t("photo.location.map")}: ${text}">${text}</a></dd>`;
+}
+
 /**
  * Photo page content: the title, the image (`large`, else `medium`, else the largest source, with a `srcset`
  * of every source so the browser picks the largest that fits, over its ThumbHash placeholder), previous/next
@@ -97,6 +120,7 @@ export const photo: ThemeTemplates["photo"] = (ctx, data) => {
     <dd>${current.author}</dd>`
     }
     ${cameraRows(ctx, current)}
+    ${locationRow(ctx, current)}
     <dt>${t("photo.file")}</dt>
     <dd>${current.originalFilename}</dd>
     ${slot(ctx, "photo.details", { photo: data.photo })}
