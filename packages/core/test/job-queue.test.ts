@@ -137,8 +137,9 @@ describe("job queue across processes", () => {
 
   it("renews the lease of a long job so no other worker takes it while it runs", async () => {
     const { gallery, dbs, adapters } = await world(1);
-    const a = queueOn(gallery.db, adapters, { leaseMs: 150 });
-    const b = queueOn(dbs[0] as Kysely<DB>, adapters, { leaseMs: 150 });
+    // Leases long enough that a loaded machine still renews in time (renewal every third of a lease).
+    const a = queueOn(gallery.db, adapters, { leaseMs: 600 });
+    const b = queueOn(dbs[0] as Kysely<DB>, adapters, { leaseMs: 600 });
     let release!: () => void;
     const gate = new Promise<void>((r) => {
       release = r;
@@ -152,10 +153,10 @@ describe("job queue across processes", () => {
     b.register("test:long", handler);
     const id = await gallery.jobs.enqueue("test:long", {});
     const first = a.runUntilIdle();
-    // Wait until A holds it, then well past several lease lengths, trying to steal it each time.
+    // Wait until A holds it, then for two and a half lease lengths, trying to steal it each time.
     for (let i = 0; i < 100 && (await gallery.jobs.get(id))?.status !== "running"; i++) await sleep(10);
     for (let i = 0; i < 6; i++) {
-      await sleep(100);
+      await sleep(250);
       expect(await b.runUntilIdle()).toBe(0);
     }
     release();

@@ -1,7 +1,8 @@
 import { SYSTEM } from "@vernissage/core";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { sqliteMatchQuery } from "../src/services/search.js";
+import { searchWords } from "../src/services/photos.js";
+import { sqliteFoldedWord, sqliteMatchQuery } from "../src/services/search.js";
 import { jpeg, openGallery } from "./helpers.js";
 
 const stack = process.env.VERNISSAGE_TEST_STACK ?? "sqlite-fs";
@@ -78,18 +79,61 @@ describe.skipIf(stack !== "sqlite-fs")("SQLite search: words expanded to the ter
       if (!query.endsWith("*")) expanded++;
       expect({ prefix, rows: await rows(query) }).toEqual({ prefix, rows: await rows(`"${prefix}"*`) });
     }
-    // Most prefixes were expanded; "h" (too many terms) and the non-ASCII ones were not.
+    // Most prefixes were expanded, accented Latin ones too; "h" (too many terms) and "東京" were not.
     expect(expanded).toBeGreaterThan(prefixes.size / 2);
+    expect(await sqliteMatchQuery(gallery.db, ["東"])).toBe('"東"*');
     expect(await sqliteMatchQuery(gallery.db, ["h"])).toBe('"h"*');
     expect(await sqliteMatchQuery(gallery.db, ["Harbour"])).toBe(
       '("harbour" OR "harbourmaster" OR "harbours")',
     );
-    expect(await sqliteMatchQuery(gallery.db, ["café"])).toBe('"café"*');
+    expect(await sqliteMatchQuery(gallery.db, ["café"])).toBe('("cafe" OR "cafes")');
+    expect(await sqliteMatchQuery(gallery.db, ["ÜNÏC"])).toBe('("unicode")');
     // Several words: all must match.
     const both = await sqliteMatchQuery(gallery.db, ["harbour", "hat"]);
     expect(await rows(both)).toEqual(await rows('"harbour"* "hat"*'));
     // The search service gives the same pages as before the expansion (newest first).
     const page = await gallery.search.photos(SYSTEM, { q: "harbour", limit: 100 });
     expect(page.items.length).toBe((await rows('"harbour"*')).length);
+  });
+
+  it("folds words exactly as the index's tokenizer does, for every letter and digit of Unicode", async () => {
+    const { gallery } = await openGallery();
+    // A table with the index's tokenizer and its vocabulary: what the tokenizer makes of each word.
+    await sql`create virtual table temp.fold_check using fts5(body, tokenize = 'unicode61 remove_diacritics 2')`.execute(
+      gallery.db,
+    );
+    await sql`create virtual table temp.fold_check_vocab using fts5vocab(temp, 'fold_check', 'instance')`.execute(
+      gallery.db,
+    );
+    const claims: { word: string; folded: string }[] = [];
+    let refused = 0;
+    for (let c = 0x30; c <= 0x3ffff; c++) {
+      const [word, ...more] = searchWords(`ab${String.fromCodePoint(c)}cd`);
+      if (word === undefined || more.length > 0) continue;
+      const folded = sqliteFoldedWord(word);
+      if (folded === null) refused++;
+      else claims.push({ word, folded });
+    }
+    // Letters with accents are folded (over a thousand of them), the rest refused.
+    expect(claims.length).toBeGreaterThan(1500);
+    expect(refused).toBeGreaterThan(100_000);
+    for (let i = 0; i < claims.length; i += 200) {
+      const batch = claims.slice(i, i + 200);
+      await sql`delete from temp.fold_check`.execute(gallery.db);
+      for (const [k, claim] of batch.entries())
+        await sql`insert into temp.fold_check(rowid, body) values (${k + 1}, ${claim.word})`.execute(
+          gallery.db,
+        );
+      const terms = await sql<{
+        doc: number;
+        term: string;
+      }>`select doc, term from temp.fold_check_vocab`.execute(gallery.db);
+      const byDoc = new Map<number, string[]>();
+      for (const r of terms.rows) byDoc.set(Number(r.doc), [...(byDoc.get(Number(r.doc)) ?? []), r.term]);
+      const wrong = batch
+        .map((claim, k) => ({ ...claim, tokenizer: byDoc.get(k + 1) ?? [] }))
+        .filter((c) => c.tokenizer.length !== 1 || c.tokenizer[0] !== c.folded);
+      expect(wrong).toEqual([]);
+    }
   });
 });

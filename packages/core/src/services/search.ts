@@ -58,19 +58,33 @@ export const SEARCH_SCAN_BUDGET = 1000;
 const MAX_EXPANDED_TERMS = 8;
 
 /**
+ * What SQLite's `unicode61 remove_diacritics 2` tokenizer makes of a search word (letters and digits, NFKC), when
+ * that is plain lower-case ASCII: `Café` → `cafe`, `ZÜRICH` → `zurich`; else null (`東京`, `ø`, `ß` keep their
+ * letters). Diacritics go with the canonical decomposition, as the tokenizer removes them; the one exception
+ * found is U+01E0/U+01E1 (A with dot above and macron), which the tokenizer only lower-cases. A test checks this
+ * against the tokenizer for every letter and digit of Unicode.
+ */
+export function sqliteFoldedWord(word: string): string | null {
+  if (/[\u01e0\u01e1]/.test(word)) return null;
+  const folded = word.normalize("NFKC").normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  return /^[a-z0-9]+$/.test(folded) ? folded : null;
+}
+
+/**
  * The FTS5 query for `words` on SQLite: every word must match, as a prefix. A prefix query (`"harb"*`) makes
  * FTS5 merge the doclists of every term the word prefixes before the first row comes out: O(matches), 16 ms for
- * a word matching 50,000 photos. So a word of ASCII letters and digits (which the `unicode61` tokenizer turns
- * into exactly its lower case) is looked up in the index's vocabulary first (`photo_search_vocab`, one seek per
- * term) and, when it prefixes at most {@link MAX_EXPANDED_TERMS} terms, written as those terms (`"harbour" OR
- * "harbours"`), which FTS5 reads lazily in rowid order: a search stops after its page. Other words keep the
- * prefix query. Both forms match the same rows.
+ * a word matching 50,000 photos. So a word the tokenizer turns into plain ASCII ({@link sqliteFoldedWord}:
+ * letters and digits, accented Latin letters included) is looked up in the index's vocabulary first
+ * (`photo_search_vocab`, one seek per term) and, when it prefixes at most {@link MAX_EXPANDED_TERMS} terms,
+ * written as those terms (`"harbour" OR "harbours"`), which FTS5 reads lazily in rowid order: a search stops
+ * after its page. Other words (other scripts, letters without an ASCII base) keep the prefix query. Both forms
+ * match the same rows.
  */
 export async function sqliteMatchQuery(db: Kysely<DB>, words: readonly string[]): Promise<string> {
   const parts: string[] = [];
   for (const word of words) {
-    const prefix = word.toLowerCase();
-    if (!/^[a-z0-9]+$/.test(prefix)) {
+    const prefix = sqliteFoldedWord(word);
+    if (prefix === null) {
       parts.push(`"${word.replaceAll('"', '""')}"*`);
       continue;
     }
