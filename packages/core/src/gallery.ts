@@ -185,6 +185,8 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
 
   // Decoded images are not reused across requests; libvips' operation cache only costs memory here.
   sharp.cache(false);
+  // The run-time location setting applied to one actor (the settings service comes later; read lazily).
+  const locationFor = (actor: Actor) => locationAccess(actor, settings.snapshot().location);
   const derivativesInternal = createDerivativeService({
     db,
     originals,
@@ -207,6 +209,7 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
       snapshot: () => settings.derivativesSnapshot(),
     },
     lock: (name, fn) => locks.withLock(name, fn),
+    location: locationFor,
   });
   const { setPresets: _setPresets, ...derivatives } = derivativesInternal;
   jobs.register<{ photoId: string }>(EAGER_JOB, async ({ photoId }) => {
@@ -226,8 +229,6 @@ export async function createGallery(options: GalleryOptions): Promise<Gallery> {
     if (result.failed.length > 0) logger.warn({ failed: result.failed }, "derivative rebuild had failures");
   });
 
-  // The run-time location setting applied to one actor (the settings service comes later; read lazily).
-  const locationFor = (actor: Actor) => locationAccess(actor, settings.snapshot().location);
   const purge: PurgeDeps = { db, originals, derivatives, logger, kind: adapter.kind };
   const photos = createPhotoService({
     db,

@@ -160,7 +160,8 @@ export interface GalleryOptions {
     /**
      * Who reads the GPS coordinates of the photos they can see: `everyone`, signed-in `members` (not guests or
      * share links), or the photo's `owners` (its uploader and admins). Admins change it at run time in the
-     * gallery settings. Originals keep their embedded metadata: limit `derivatives.originals` as well.
+     * gallery settings. Originals reach the others with their GPS blanked (JPEG, same length, pixels untouched);
+     * an original in another format that records a location is refused to them.
      * @default "members"
      */
     location?: "everyone" | "members" | "owners";

@@ -189,9 +189,11 @@ export function createPageRoutes(deps: PageRouteDeps): void {
         albums: context.albums.map((a) => ({ label: a.name, href: links.album(a) })),
         previous: neighbour(context.previous),
         next: neighbour(context.next),
-        // Visible photos may be downloaded, except through a share link made without download rights.
-        originalHref:
-          identity.actor.kind === "share" && !identity.actor.canDownload ? null : links.original(photo),
+        // The download link only when the original would be given (originals setting, share link rights, a
+        // location the visitor may not see in a file that cannot be scrubbed).
+        originalHref: (await gallery.derivatives.originalAvailable(identity.actor, photo.id))
+          ? links.original(photo)
+          : null,
         tags: photoTags.map((tag) => ({ label: tag.name, href: tagHref(tag) })),
       });
       const crumbs = [

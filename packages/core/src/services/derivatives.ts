@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Kysely } from "kysely";
+import { EVERY_LOCATION, type LocationAccess } from "../access/location.js";
 import { assertAdmin, assertCanEditPhoto } from "../access/permissions.js";
 import { photoColumns, photoVisible } from "../access/visibility.js";
 import { type Actor, GUEST, isAdminActor } from "../actor.js";
@@ -26,6 +27,7 @@ import {
   servingPreset,
 } from "../derivatives/presets.js";
 import { renderDerivatives } from "../derivatives/render.js";
+import { jpegWithoutLocation, withHead } from "../derivatives/strip-location.js";
 import { GalleryError } from "../errors.js";
 import type { HookBus } from "../hooks.js";
 import type { JobQueue } from "../ports/jobs.js";
@@ -125,8 +127,13 @@ export interface DerivativeService {
     presetName: string,
     options?: { accept?: string | null | undefined },
   ): Promise<MediaFile>;
-  /** The original file of a photo the actor may see, if the `originals` setting lets the actor have it. */
+  /**
+   * The original file of a photo the actor may see, if the `originals` setting lets the actor have it; with its
+   * GPS blanked when the location setting keeps it from the actor.
+   */
   original(actor: Actor, photoId: string): Promise<MediaFile>;
+  /** Whether {@link DerivativeService.original} would give the actor this photo's original (for download links). */
+  originalAvailable(actor: Actor, photoId: string): Promise<boolean>;
   /**
    * Generate (if missing) the given presets of a photo from one decode (system use: the eager job, the CLI).
    * Returns how many files were made.
@@ -177,6 +184,8 @@ export interface DerivativeServiceDeps {
   settings?: { get(): Promise<DerivativeSettings>; snapshot(): DerivativeSettings } | undefined;
   /** Runs `fn` holding a lock all processes see (one generation per source at a time across processes). */
   lock?: (<T>(name: string, fn: () => Promise<T>) => Promise<T>) | undefined;
+  /** Whether an actor may read photos' coordinates (the location setting); originals are scrubbed otherwise. */
+  location?: ((actor: Actor) => LocationAccess) | undefined;
 }
 
 /** @internal The service plus what `createGallery` needs to finish wiring it. */
@@ -192,6 +201,8 @@ type RecipeRow = Pick<PhotoRow, "sha256" | "mime_type" | "focus_x" | "focus_y">;
 export const REBUILD_JOB = "derivatives:rebuild";
 
 const REBUILD_PAGE = 200;
+const LOCATED_REFUSAL =
+  "This original records where it was taken, which you may not see; its sizes are available.";
 const RECORD_CACHE_MAX = 10_000;
 /** Originals up to this size are read into memory for decoding; larger ones go through a temporary file. */
 const IN_MEMORY_MAX = 48 * 1024 * 1024;
@@ -319,6 +330,44 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
     // A forbidden photo and a missing photo get the same answer.
     if (!row) throw new GalleryError("NOT_FOUND", { detail: "No such photo." });
     return row;
+  }
+
+  const location = deps.location ?? (() => EVERY_LOCATION);
+  const isLocated = (row: PhotoRow) =>
+    row.gps_latitude !== null || row.gps_longitude !== null || row.gps_altitude !== null;
+
+  /** Why the actor may not have a visible photo's original, or null when it may. */
+  function originalRefusal(actor: Actor, row: PhotoRow): string | null {
+    const access = deps.originalsAccess ?? "visible";
+    // A share link downloads originals only when it was made with download rights.
+    const allowed =
+      (actor.kind !== "share" || actor.canDownload) &&
+      (access === "visible" ||
+        isAdminActor(actor) ||
+        (actor.kind === "user" && (access === "users" || row.uploader_id === actor.userId)));
+    if (!allowed) return "Originals are not available to you.";
+    // Only JPEG originals can have their coordinates blanked.
+    if (isLocated(row) && !location(actor)(row.uploader_id) && row.mime_type !== "image/jpeg")
+      return LOCATED_REFUSAL;
+    return null;
+  }
+
+  /**
+   * The head of a photo's original (up to its image data) with its coordinates blanked; `FORBIDDEN` when that
+   * cannot be done safely (malformed metadata, metadata over 4 MiB).
+   */
+  async function scrubbedHead(row: PhotoRow): Promise<Buffer> {
+    const refuse = () => new GalleryError("FORBIDDEN", { detail: LOCATED_REFUSAL });
+    for (const bytes of [256 * 1024, 4 * 1024 * 1024]) {
+      const object = await originals.get(row.storage_key, { range: { start: 0, end: bytes - 1 } });
+      if (!object) throw new GalleryError("STORAGE_ERROR", { detail: "The original file is missing." });
+      const chunks: Buffer[] = [];
+      for await (const chunk of object.body) chunks.push(chunk as Buffer);
+      const scrub = jpegWithoutLocation(Buffer.concat(chunks));
+      if (scrub.kind === "scrubbed") return scrub.head;
+      if (scrub.kind === "refused") throw refuse();
+    }
+    throw refuse();
   }
 
   async function isPublic(photoId: string): Promise<boolean> {
@@ -635,16 +684,43 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
       };
     },
 
+    async originalAvailable(actor, photoId) {
+      const row = await visibleRow(actor, photoId).catch(() => null);
+      return row !== null && originalRefusal(actor, row) === null;
+    },
+
     async original(actor, photoId) {
       const row = await visibleRow(actor, photoId);
-      const access = deps.originalsAccess ?? "visible";
-      // A share link downloads originals only when it was made with download rights.
-      const allowed =
-        (actor.kind !== "share" || actor.canDownload) &&
-        (access === "visible" ||
-          isAdminActor(actor) ||
-          (actor.kind === "user" && (access === "users" || row.uploader_id === actor.userId)));
-      if (!allowed) throw new GalleryError("FORBIDDEN", { detail: "Originals are not available to you." });
+      const refusal = originalRefusal(actor, row);
+      if (refusal) throw new GalleryError("FORBIDDEN", { detail: refusal });
+      const located = isLocated(row);
+      const etag = `"${row.sha256.slice(0, 32)}"`;
+      const publicPhoto = actor.kind === "guest" || (await isPublic(photoId));
+      if (located && !location(actor)(row.uploader_id)) {
+        // The file says where it was taken and the actor may not know: serve it with the coordinates blanked.
+        const head = await scrubbedHead(row);
+        return {
+          contentType: row.mime_type,
+          size: Number(row.byte_size),
+          etag: `"${row.sha256.slice(0, 32)}-l"`,
+          cache: publicPhoto ? "public" : "private",
+          version: row.sha256.slice(0, 16),
+          async open(range) {
+            const size = Number(row.byte_size);
+            const start = range?.start ?? 0;
+            const end = Math.min(range?.end ?? size - 1, size - 1);
+            const body = await withHead(head, start, end, async (from) => {
+              const object = await originals.get(row.storage_key, {
+                range: { start: from, end: range?.end },
+              });
+              if (!object)
+                throw new GalleryError("STORAGE_ERROR", { detail: "The original file is missing." });
+              return object.body;
+            });
+            return { size, contentType: row.mime_type, body };
+          },
+        };
+      }
       const redirect =
         deps.delivery === "redirect" && originals.signedUrl
           ? await originals.signedUrl(row.storage_key, {
@@ -655,8 +731,10 @@ export function createDerivativeService(deps: DerivativeServiceDeps): Derivative
       return {
         contentType: row.mime_type,
         size: Number(row.byte_size),
-        etag: `"${row.sha256.slice(0, 32)}"`,
-        cache: actor.kind === "guest" || (await isPublic(photoId)) ? "public" : "private",
+        etag,
+        // Shared caches may keep the file only when every visitor would get these very bytes: not when a guest
+        // would get it without its coordinates.
+        cache: publicPhoto && (!located || location(GUEST)(row.uploader_id)) ? "public" : "private",
         version: row.sha256.slice(0, 16),
         redirect,
         async open(range) {

@@ -304,7 +304,7 @@ export const messagesEn = {
   "admin.people.settings.location.members": "Signed-in users only",
   "admin.people.settings.location.owners": "The photo's uploader and admins only",
   "admin.people.settings.locationHint":
-    "Applies to the gallery and the API. Downloaded originals keep the location written in the file.",
+    "Applies to the gallery, the API and downloaded originals (others get them with the GPS position blanked).",
   "admin.people.settings.language": "Language when the browser asks for none we have",
   "admin.people.settings.language.browser": "English (the theme's default)",
   "admin.people.settings.language.en": "English",

@@ -303,7 +303,7 @@ export const messagesFr: Record<MessageKey, string> = {
   "admin.people.settings.location.owners":
     "La personne qui a envoyé la photo et les administrateurs seulement",
   "admin.people.settings.locationHint":
-    "S’applique à la galerie et à l’API. Les originaux téléchargés gardent la position inscrite dans le fichier.",
+    "S’applique à la galerie, à l’API et aux originaux téléchargés (leur position GPS est effacée pour les autres).",
   "admin.people.settings.language": "Langue quand le navigateur n’en demande aucune disponible",
   "admin.people.settings.language.browser": "Anglais (la langue par défaut du thème)",
   "admin.people.settings.language.en": "Anglais",
