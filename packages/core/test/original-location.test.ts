@@ -162,6 +162,10 @@ describe("originals of photos that record where they were taken", () => {
     const overlong = Buffer.from(file);
     overlong.writeUInt16BE(0xfff0, exif - 2);
     expect(jpegWithoutLocation(overlong.subarray(0, 2000)).kind).toBe("short");
+    // A segment length below its own two bytes.
+    const zero = Buffer.from(file);
+    zero.writeUInt16BE(0, exif - 2);
+    expect(jpegWithoutLocation(zero).kind).toBe("refused");
     const ok = jpegWithoutLocation(file);
     expect(ok.kind).toBe("scrubbed");
   });

@@ -39,55 +39,49 @@ export type LocationScrub =
  * byte, so the rest of the file is served as stored.
  */
 export function jpegWithoutLocation(input: Buffer): LocationScrub {
-  if (input.length < 4 || input[0] !== 0xff || input[1] !== 0xd8) return { kind: "refused" };
-  let pos = 2;
-  let scan = -1;
-  while (pos + 4 <= input.length) {
-    if (input[pos] !== 0xff) return { kind: "refused" };
-    const marker = input[pos + 1] as number;
-    // Fill bytes and markers without a length.
-    if (marker === 0xff) {
-      pos += 1;
-      continue;
+  const walk = segmentsOf(input);
+  if (walk === "short" || walk === "refused") return { kind: walk };
+  const head = Buffer.from(input.subarray(0, walk.scan));
+  for (const { marker, start, end } of walk.segments) {
+    if (marker !== 0xe1) continue;
+    const segment = head.subarray(start, end);
+    if (segment.subarray(0, EXIF_ID.length).equals(EXIF_ID)) {
+      if (!blankExifGps(segment.subarray(EXIF_ID.length))) return { kind: "refused" };
+    } else if (XMP_IDS.some((id) => segment.subarray(0, id.length).equals(id))) {
+      blankXmpGps(segment);
     }
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-      pos += 2;
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) {
-      scan = pos;
-      break;
-    }
-    const end = pos + 2 + input.readUInt16BE(pos + 2);
-    if (end > input.length) return { kind: "short" };
-    pos = end;
-  }
-  if (scan < 0) return { kind: "short" };
-  const head = Buffer.from(input.subarray(0, scan));
-  pos = 2;
-  while (pos < scan) {
-    const marker = head[pos + 1] as number;
-    if (marker === 0xff) {
-      pos += 1;
-      continue;
-    }
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-      pos += 2;
-      continue;
-    }
-    const start = pos + 4;
-    const end = pos + 2 + head.readUInt16BE(pos + 2);
-    if (marker === 0xe1) {
-      const segment = head.subarray(start, end);
-      if (segment.subarray(0, EXIF_ID.length).equals(EXIF_ID)) {
-        if (!blankExifGps(segment.subarray(EXIF_ID.length))) return { kind: "refused" };
-      } else if (XMP_IDS.some((id) => segment.subarray(0, id.length).equals(id))) {
-        blankXmpGps(segment);
-      }
-    }
-    pos = end;
   }
   return { kind: "scrubbed", head };
+}
+
+/** The marker segments of a JPEG before its first scan (payload offsets), and where that scan starts. */
+function segmentsOf(
+  input: Buffer,
+): { segments: { marker: number; start: number; end: number }[]; scan: number } | "short" | "refused" {
+  if (input.length < 4 || input[0] !== 0xff || input[1] !== 0xd8) return "refused";
+  const segments: { marker: number; start: number; end: number }[] = [];
+  let pos = 2;
+  while (pos + 4 <= input.length) {
+    if (input[pos] !== 0xff) return "refused";
+    const marker = input[pos + 1] as number;
+    // Fill bytes, and markers without a length.
+    if (marker === 0xff) {
+      pos += 1;
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
+      pos += 2;
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) return { segments, scan: pos };
+    const length = input.readUInt16BE(pos + 2);
+    if (length < 2) return "refused";
+    const end = pos + 2 + length;
+    if (end > input.length) return "short";
+    segments.push({ marker, start: pos + 4, end });
+    pos = end;
+  }
+  return "short";
 }
 
 /** Empty the GPS directory of a TIFF structure in place; false when the structure is malformed. */
