@@ -168,6 +168,24 @@ describe("originals of photos that record where they were taken", () => {
     expect(jpegWithoutLocation(zero).kind).toBe("refused");
     const ok = jpegWithoutLocation(file);
     expect(ok.kind).toBe("scrubbed");
+    // Random damage anywhere in the head never throws: each answer is one of the three kinds.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const scan = file.indexOf(Buffer.from([0xff, 0xda]));
+    for (let i = 0; i < 3000; i++) {
+      const damaged = Buffer.from(file);
+      for (let k = 0; k < 1 + (i % 4); k++) damaged[Math.floor(random() * scan)] = Math.floor(random() * 256);
+      expect(["scrubbed", "short", "refused"]).toContain(jpegWithoutLocation(damaged).kind);
+    }
+    // A hostile XMP packet (long runs of name characters, thousands of unterminated GPS properties) is handled.
+    const hostile = `http://ns.adobe.com/xap/1.0/\0${"a".repeat(30_000)}${'x:gps="'.repeat(2_000)}${"<y:gps ".repeat(2_000)}`;
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0, 0]), Buffer.from(hostile, "latin1")]);
+    app1.writeUInt16BE(app1.length - 2, 2);
+    const withHostile = Buffer.concat([file.subarray(0, 2), app1, file.subarray(2)]);
+    expect(jpegWithoutLocation(withHostile).kind).toBe("scrubbed");
   });
 
   const corpusPhoto = join(import.meta.dirname, "../../../.corpus/photos/phone/IMG_20200827_231612.jpg");

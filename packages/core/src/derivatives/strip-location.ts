@@ -119,8 +119,9 @@ function blankExifGps(tiff: Buffer): boolean {
 }
 
 // `prefix:GPSName="value"` / `prefix:GPSName='value'` and `<prefix:GPSName …>value</prefix:GPSName>`.
-const XMP_GPS_ATTRIBUTE = /([\w.-]+:gps[\w.-]*\s*=\s*)("[^"]*"|'[^']*')/gi;
-const XMP_GPS_ELEMENT = /(<([\w.-]+:gps[\w.-]*)(?:\s[^>]*)?>)([^<]*)(<\/\2\s*>)/gi;
+// Parts are bounded so that one match attempt in a hostile packet stays short.
+const XMP_GPS_ATTRIBUTE = /([\w.-]{1,64}:gps[\w.-]{0,64}\s{0,16}=\s{0,16})("[^"]{0,4096}"|'[^']{0,4096}')/gi;
+const XMP_GPS_ELEMENT = /(<([\w.-]{1,64}:gps[\w.-]{0,64})(?:\s[^<>]{0,4096})?>)([^<]*)(<\/\2\s{0,16}>)/gi;
 
 /** Overwrite the values of GPS properties in an XMP packet with spaces, in place (the length is kept). */
 function blankXmpGps(segment: Buffer): void {
