@@ -32,6 +32,15 @@ const VOCABULARY = [
   "20",
   "Ünïcode",
   "東京",
+  "東京タワー",
+  "東北",
+  "Москва",
+  "москвич",
+  "Ελλάδα",
+  "ελληνικά",
+  "서울",
+  "Ǡrc",
+  "Ꭰᏼ",
   "café",
   "cafés",
   "zz",
@@ -81,7 +90,24 @@ describe.skipIf(stack !== "sqlite-fs")("SQLite search: words expanded to the ter
     }
     // Most prefixes were expanded, accented Latin ones too; "h" (too many terms) and "東京" were not.
     expect(expanded).toBeGreaterThan(prefixes.size / 2);
-    expect(await sqliteMatchQuery(gallery.db, ["東"])).toBe('"東"*');
+    // Other scripts go through the tokenizer itself: Greek keeps its accents, Cyrillic is lower-cased.
+    expect(await sqliteMatchQuery(gallery.db, ["東"])).toBe('("東京" OR "東京タワー" OR "東北")');
+    expect(await sqliteMatchQuery(gallery.db, ["МОСКВ"])).toBe('("москва" OR "москвич")');
+    expect(await sqliteMatchQuery(gallery.db, ["Ελλ"])).toBe('("ελλάδα" OR "ελληνικά")');
+    // Concurrent calls on the one connection do not mix their words.
+    const together = await Promise.all(
+      ["Москва", "서울", "Ελλάδα", "東北", "москвич", "東京タワー"].map((w) =>
+        sqliteMatchQuery(gallery.db, [w]),
+      ),
+    );
+    expect(together).toEqual([
+      '("москва")',
+      '("서울")',
+      '("ελλάδα")',
+      '("東北")',
+      '("москвич")',
+      '("東京タワー")',
+    ]);
     expect(await sqliteMatchQuery(gallery.db, ["h"])).toBe('"h"*');
     expect(await sqliteMatchQuery(gallery.db, ["Harbour"])).toBe(
       '("harbour" OR "harbourmaster" OR "harbours")',
