@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGallery, type Gallery, type GalleryOptions } from "@vernissage/core";
+import {
+  createGallery,
+  type Gallery,
+  type GalleryOptions,
+  type User,
+  type UserActor,
+} from "@vernissage/core";
 import sharp from "sharp";
 import { onTestFinished } from "vitest";
 import { stackAdapters, type TestStackName } from "../../../e2e/support/stack.js";
@@ -74,4 +80,15 @@ export async function errorCode(promise: Promise<unknown>): Promise<string> {
   } catch (error) {
     return (error as { code?: string }).code ?? String(error);
   }
+}
+
+/** A signed-in user as an actor, with the user's role and privacy level. */
+export function asUser(u: Pick<User, "id" | "role" | "privacyLevel">): UserActor {
+  return {
+    kind: "user",
+    userId: u.id,
+    role: u.role,
+    privacyLevel: u.privacyLevel as UserActor["privacyLevel"],
+    groupIds: [],
+  };
 }

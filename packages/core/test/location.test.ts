@@ -6,18 +6,9 @@ import {
   type Photo,
   SYSTEM,
   type User,
-  type UserActor,
 } from "@vernissage/core";
 import { describe, expect, it } from "vitest";
-import { jpeg, openGallery } from "./helpers.js";
-
-const asUser = (u: User): UserActor => ({
-  kind: "user",
-  userId: u.id,
-  role: u.role,
-  privacyLevel: 0,
-  groupIds: [],
-});
+import { asUser, jpeg, openGallery } from "./helpers.js";
 
 /** The coordinates an actor reads, or null when they are withheld. */
 const where = (p: Photo) =>

@@ -2,12 +2,12 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { type Actor, type Gallery, GUEST, SYSTEM, type UserActor } from "@vernissage/core";
+import { type Actor, type Gallery, GUEST, SYSTEM } from "@vernissage/core";
 import exifr from "exifr";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { jpegWithoutLocation } from "../src/derivatives/strip-location.js";
-import { errorCode, openGallery } from "./helpers.js";
+import { asUser, errorCode, openGallery } from "./helpers.js";
 
 const XMP = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:drone-dji="http://www.dji.com/drone-dji/1.0/" exif:GPSLatitude="43,17.7965N" drone-dji:GpsLongitude='5.3698'><exif:GPSLongitude >5,22.188E</exif:GPSLongitude ><exif:GPSAltitude>125/10</exif:GPSAltitude><exif:ExposureTime>1/250</exif:ExposureTime></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
 
@@ -40,14 +40,6 @@ async function download(gallery: Gallery, actor: Actor, id: string, range?: { st
   const file = await gallery.derivatives.original(actor, id);
   return { file, bytes: await collect((await file.open(range)).body) };
 }
-
-const member = (id: string): UserActor => ({
-  kind: "user",
-  userId: id,
-  role: "member",
-  privacyLevel: 0,
-  groupIds: [],
-});
 
 describe("originals of photos that record where they were taken", () => {
   it("reach those who may not read the location with the coordinates blanked and nothing else changed", async () => {
@@ -109,15 +101,15 @@ describe("originals of photos that record where they were taken", () => {
     }
 
     // Members may read it: the stored file, but never kept by shared caches (a guest gets other bytes).
-    const bobs = await download(gallery, member(bob.id), photo.id);
+    const bobs = await download(gallery, asUser(bob), photo.id);
     expect(bobs.bytes.equals(file)).toBe(true);
     expect(bobs.file.cache).toBe("private");
     expect(guest.file.cache).toBe("public");
 
     // "owners": bob no longer may, alice (the uploader) still does.
     await gallery.settings.update(SYSTEM, { location: "owners" });
-    expect((await download(gallery, member(bob.id), photo.id)).bytes.equals(guest.bytes)).toBe(true);
-    expect((await download(gallery, member(alice.id), photo.id)).bytes.equals(file)).toBe(true);
+    expect((await download(gallery, asUser(bob), photo.id)).bytes.equals(guest.bytes)).toBe(true);
+    expect((await download(gallery, asUser(alice), photo.id)).bytes.equals(file)).toBe(true);
 
     // "everyone": the stored file for all, cacheable by anyone.
     await gallery.settings.update(SYSTEM, { location: "everyone" });

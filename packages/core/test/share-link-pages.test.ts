@@ -1,14 +1,6 @@
-import { SYSTEM, type User, type UserActor } from "@vernissage/core";
+import { SYSTEM } from "@vernissage/core";
 import { describe, expect, it } from "vitest";
-import { errorCode, openGallery } from "./helpers.js";
-
-const asUser = (u: User): UserActor => ({
-  kind: "user",
-  userId: u.id,
-  role: u.role,
-  privacyLevel: u.privacyLevel as UserActor["privacyLevel"],
-  groupIds: [],
-});
+import { asUser, errorCode, openGallery } from "./helpers.js";
 
 describe("share links: keyset pages and get", () => {
   it("pages every link once, newest first, scoped to the creator, with hostile cursors refused", async () => {
