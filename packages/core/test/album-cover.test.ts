@@ -1,6 +1,6 @@
-import { type Actor, GUEST, SYSTEM, type UserActor } from "@vernissage/core";
+import { type Actor, GUEST, SYSTEM } from "@vernissage/core";
 import { describe, expect, it } from "vitest";
-import { jpeg, openGallery } from "./helpers.js";
+import { asUser, jpeg, openGallery } from "./helpers.js";
 
 // The automatic cover taken from sub-albums (services/albums.ts `firstSubAlbumCover`): nearest sub-albums
 // first, then in album order, the first one with a photo the actor may see; never a photo the actor cannot see.
@@ -58,13 +58,7 @@ describe("automatic album cover from sub-albums", () => {
 
     // A member granted the private sub-album sees its photo again (grants are read live).
     const user = await gallery.users.create(SYSTEM, { username: "cover-member", role: "member" });
-    const member: UserActor = {
-      kind: "user",
-      userId: user.id,
-      role: "member",
-      privacyLevel: 0,
-      groupIds: [],
-    };
+    const member = asUser(user);
     expect(await cover(member, root.id)).toBe(deepPhoto);
     await gallery.access.grant(SYSTEM, second.id, { userId: user.id, role: "viewer" });
     expect(await cover(member, root.id)).toBe(secondPhoto);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type Gallery, GUEST, HOUSEKEEPING_BATCH, SYSTEM, type UserActor } from "@vernissage/core";
+import { type Gallery, GUEST, HOUSEKEEPING_BATCH, SYSTEM } from "@vernissage/core";
 import { describe, expect, it } from "vitest";
-import { errorCode, openGallery } from "./helpers.js";
+import { asUser, errorCode, openGallery } from "./helpers.js";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -39,7 +39,7 @@ describe("housekeeping", () => {
       password: "a long keeper password",
       role: "admin",
     });
-    const actor: UserActor = { kind: "user", userId: admin.id, role: "admin", privacyLevel: 8, groupIds: [] };
+    const actor = asUser(admin);
     const now = Date.now();
     // A session (30 days), activity and events (sign-in, a created album), sign-in failures for an account and an IP.
     await gallery.auth.login("keeper", "a long keeper password", { ip: "203.0.113.9" });
@@ -158,13 +158,7 @@ describe("housekeeping", () => {
     }
     await gallery.auth.login("member", "a long member password");
     await gallery.albums.create(SYSTEM, { name: "Recent" });
-    const member: UserActor = {
-      kind: "user",
-      userId: user.id,
-      role: "member",
-      privacyLevel: 0,
-      groupIds: [],
-    };
+    const member = asUser(user);
     expect(await errorCode(gallery.housekeeping.run(member))).toBe("FORBIDDEN");
     expect(await errorCode(gallery.housekeeping.run(GUEST))).toBe("FORBIDDEN");
     const report = await gallery.housekeeping.run(SYSTEM, now);
