@@ -170,9 +170,12 @@ export function createPageRoutes(deps: PageRouteDeps): void {
     wrap("page", async (event, identity, _rid, headers) => {
       const { id = "" } = getRouterParams(event, { decode: true });
       const albumId = event.url.searchParams.get("album") ?? undefined;
-      const [context, photoTags] = await Promise.all([
+      const [context, photoTags, downloadable] = await Promise.all([
         gallery.browse.photoContext(identity.actor, id, { albumId }),
         gallery.tags.ofPhoto(identity.actor, id),
+        // Whether the original would be given (originals setting, share link rights, a location the visitor may
+        // not see in a file that cannot be scrubbed): the download link shows only then.
+        gallery.derivatives.originalAvailable(identity.actor, id),
       ]);
       const { photo } = context;
       const ctx = contextFor(event, identity);
@@ -189,11 +192,7 @@ export function createPageRoutes(deps: PageRouteDeps): void {
         albums: context.albums.map((a) => ({ label: a.name, href: links.album(a) })),
         previous: neighbour(context.previous),
         next: neighbour(context.next),
-        // The download link only when the original would be given (originals setting, share link rights, a
-        // location the visitor may not see in a file that cannot be scrubbed).
-        originalHref: (await gallery.derivatives.originalAvailable(identity.actor, photo.id))
-          ? links.original(photo)
-          : null,
+        originalHref: downloadable ? links.original(photo) : null,
         tags: photoTags.map((tag) => ({ label: tag.name, href: tagHref(tag) })),
       });
       const crumbs = [

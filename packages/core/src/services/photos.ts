@@ -266,8 +266,11 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
   const duplicates = deps.duplicates ?? "link";
   const keywordsAsTags = deps.keywordsAsTags ?? true;
 
-  /** A photo the actor may see; with every coordinate unless `location` says otherwise (hooks get them all). */
-  async function get(actor: Actor, id: string, location: LocationAccess = EVERY_LOCATION): Promise<Photo> {
+  /**
+   * A photo the actor may see (`NOT_FOUND` otherwise), with the coordinates `location` allows: the actor's rule for
+   * answers, {@link EVERY_LOCATION} for hooks and internal checks.
+   */
+  async function get(actor: Actor, id: string, location: LocationAccess): Promise<Photo> {
     const row = await db
       .selectFrom("photos as p")
       .selectAll("p")
@@ -558,7 +561,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
           throw error;
         }
         await index.reindex([id]);
-        const photo = await get(actor, id);
+        const photo = await get(actor, id, EVERY_LOCATION);
         await deps.onCreated(id);
         await hooks.after("photo:create:after", { actor, photo, albumId: input.albumId });
         return { photo: view(actor, photo), duplicate: false };
@@ -719,7 +722,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
     },
 
     async update(actor, id, rawInput) {
-      const current = await get(actor, id);
+      const current = await get(actor, id, EVERY_LOCATION);
       await assertCanEditPhoto(db, actor, id);
       // `photo:update:before` sees (and may change) the fields about to change, before any validation.
       const input: Partial<PhotoFields> = {};
@@ -782,7 +785,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
       if (hooks.has("photo:delete:before")) {
         // Every veto is heard before anything is deleted.
         for (const id of unique)
-          await hooks.before("photo:delete:before", { actor, target: await get(actor, id) });
+          await hooks.before("photo:delete:before", { actor, target: await get(actor, id, EVERY_LOCATION) });
       }
       const n = await purgePhotos(deps.purge, unique, actor);
       await hooks.after("photo:delete:after", { actor, photoIds: unique });
@@ -915,7 +918,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
 
     async replaceFile(actor, id, input) {
       assertSafeFilename(input.filename);
-      await get(actor, id);
+      await get(actor, id, EVERY_LOCATION);
       await assertCanEditPhoto(db, actor, id);
       const old = await db.selectFrom("photos").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
       const spooled = await spoolToTemp(input.file, deps.maxBytes);
@@ -968,7 +971,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
         await releaseContent(deps.purge, old.sha256, old.storage_key);
         await index.reindex([id]);
         await deps.onCreated(id);
-        const photo = await get(actor, id);
+        const photo = await get(actor, id, EVERY_LOCATION);
         await hooks.after("photo:update:after", { actor, photo });
         return view(actor, photo);
       } finally {
@@ -977,7 +980,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
     },
 
     async resyncMetadata(actor, id) {
-      await get(actor, id);
+      await get(actor, id, EVERY_LOCATION);
       await assertCanEditPhoto(db, actor, id);
       const row = await db.selectFrom("photos").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
       const object = await originals.get(row.storage_key);
@@ -1018,7 +1021,7 @@ export function createPhotoService(deps: PhotoServiceDeps): PhotoService {
           }
         });
         await index.reindex([id]);
-        const photo = await get(actor, id);
+        const photo = await get(actor, id, EVERY_LOCATION);
         await hooks.after("photo:update:after", { actor, photo });
         return view(actor, photo);
       } finally {
