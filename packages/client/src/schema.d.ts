@@ -1378,9 +1378,11 @@ export interface components {
             iso: number | null;
             /** @description Millimetres. */
             focalLength: number | null;
+            /** @description Degrees; null when the file did not say or the gallery's location setting withholds it from you. */
             latitude: number | null;
+            /** @description Degrees; null on the same terms as latitude. */
             longitude: number | null;
-            /** @description Metres. */
+            /** @description Metres; null on the same terms as latitude. */
             altitude: number | null;
             title: string | null;
             description: string | null;

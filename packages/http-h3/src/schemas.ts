@@ -72,9 +72,14 @@ export const PhotoMetadataSchema = z
     aperture: z.number().nullable().describe("f-number."),
     iso: z.number().int().nullable(),
     focalLength: z.number().nullable().describe("Millimetres."),
-    latitude: z.number().nullable(),
-    longitude: z.number().nullable(),
-    altitude: z.number().nullable().describe("Metres."),
+    latitude: z
+      .number()
+      .nullable()
+      .describe(
+        "Degrees; null when the file did not say or the gallery's location setting withholds it from you.",
+      ),
+    longitude: z.number().nullable().describe("Degrees; null on the same terms as latitude."),
+    altitude: z.number().nullable().describe("Metres; null on the same terms as latitude."),
     title: z.string().nullable(),
     description: z.string().nullable(),
     keywords: z.array(z.string()),

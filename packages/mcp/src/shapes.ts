@@ -77,7 +77,9 @@ export const PhotoOut = z.object({
       keywords: z.array(z.string()),
       rating: z.number().nullable(),
     })
-    .describe("Capture metadata read from the file; null when the file did not say."),
+    .describe(
+      "Capture metadata read from the file; null when the file did not say (coordinates also when the gallery's location setting withholds them).",
+    ),
   derivatives: z.record(z.string(), DerivativeOut).describe("Sizes by preset name (`thumb`, `medium`…)."),
   originalUrl: z.string().optional(),
   url: z.string().optional().describe("The photo's gallery page."),
